@@ -1,0 +1,200 @@
+"""`backlot`: one command, a sub-command per stage, plus `build` and `clean`.
+
+Quiet by default (one summary line), `--json` where scripts read the output, errors as one
+line on stderr with exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn
+
+from backlot import __version__
+from backlot.errors import BacklotError
+from backlot.project import STAGE_NAMES, STAGES, Project, atomic_write, to_json
+
+app = typer.Typer(
+    name="backlot",
+    help="Turn a screenplay into a shootable world.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+ScriptArg = Annotated[
+    Path, typer.Argument(help="A Fountain (.fountain) or Final Draft (.fdx) screenplay.")
+]
+BuildDirOpt = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="Build folder (default: build/ beside the script)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON report for scripts.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"backlot {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = None,
+) -> None:
+    """Backlot builds a film's world from its script: breakdown, sets, cast, shots, previz."""
+
+
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        err.print(f"[yellow]warning:[/] {warning}")
+
+
+@app.command()
+def build(
+    script: ScriptArg,
+    out_dir: BuildDirOpt = None,
+    force: Annotated[
+        list[str] | None,
+        typer.Option("--force", help=f"Re-run this stage even if cached ({', '.join(STAGE_NAMES)})."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run every stage on SCRIPT; only what changed since the last build runs again."""
+    project = Project(script, out_dir)
+    show_progress = err.is_terminal and not as_json
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True,
+        disable=not show_progress,
+    ) as progress:
+        task = progress.add_task("building", total=len(STAGES))
+
+        def on_stage(name: str) -> None:
+            progress.update(task, description=f"[bold]{name}[/]", advance=1)
+
+        report = project.build(force or (), on_stage=on_stage)
+    if as_json:
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "build_dir": str(report.build_dir),
+                    "stages": [
+                        {
+                            "name": s.name,
+                            "ran": s.ran,
+                            "output": str(s.output),
+                            "exports": [str(p) for p in s.exports],
+                        }
+                        for s in report.stages
+                    ],
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+        return
+    ran = report.ran
+    summary = f"ran {', '.join(ran)}" if ran else "nothing to do, all stages cached"
+    err.print(f"[green]built[/] {report.build_dir} ({summary})")
+
+
+@app.command()
+def clean(script: ScriptArg, out_dir: BuildDirOpt = None) -> None:
+    """Delete SCRIPT's build folder (only one that backlot made)."""
+    project = Project(script, out_dir)
+    if project.clean():
+        err.print(f"removed {project.build_dir}")
+    else:
+        err.print(f"nothing to clean at {project.build_dir}")
+
+
+class ParseFormat(StrEnum):
+    JSON = "json"
+    FDX = "fdx"
+    FOUNTAIN = "fountain"
+    PDF = "pdf"
+    HTML = "html"
+
+
+@app.command()
+def parse(
+    script: ScriptArg,
+    to: Annotated[ParseFormat, typer.Option("--to", help="Output format.")] = ParseFormat.JSON,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write here (default: stdout; PDF: SCRIPT.pdf)."),
+    ] = None,
+    lock: Annotated[
+        Path | None,
+        typer.Option(
+            "--lock", help="Previous draft: keep its page numbers, mark changes (pdf, html)."
+        ),
+    ] = None,
+    revision: Annotated[
+        str, typer.Option("--revision", help="Revision colour for changed pages.")
+    ] = "BLUE",
+) -> None:
+    """Parse SCRIPT and write it as JSON, Final Draft, Fountain, a printed PDF or HTML."""
+    from backlot.script import load
+    from backlot.script.fdx import write_fdx
+    from backlot.script.fountain_writer import write_fountain
+    from backlot.script.html import render_html
+    from backlot.script.pagination import paginate
+    from backlot.script.pdf import write_pdf
+    from backlot.script.revisions import lock as lock_pages
+
+    screenplay, warnings = load(script)
+    _warn(warnings)
+    if to in (ParseFormat.PDF, ParseFormat.HTML):
+        if lock is not None:
+            previous, _ = load(lock)
+            paged = lock_pages(screenplay, previous, revision.upper())
+        else:
+            paged = paginate(screenplay)
+        data: str | bytes = (
+            write_pdf(paged, screenplay) if to is ParseFormat.PDF else render_html(paged, screenplay)
+        )
+        if to is ParseFormat.PDF and output is None:
+            output = Path(script.stem + ".pdf")
+    elif to is ParseFormat.FDX:
+        data = write_fdx(screenplay)
+    elif to is ParseFormat.FOUNTAIN:
+        data = write_fountain(screenplay)
+    else:
+        data = to_json(screenplay)
+    if output is None:
+        sys.stdout.write(data if isinstance(data, str) else data.decode())
+        return
+    atomic_write(output, data)
+    err.print(f"wrote {output}")
+
+
+@app.command()
+def schema(
+    name: Annotated[str, typer.Argument(help=f"One of: {', '.join(STAGE_NAMES)}.")],
+) -> None:
+    """Print the JSON Schema of a stage's output model."""
+    stage = next((s for s in STAGES if s.name == name), None)
+    if stage is None:
+        raise BacklotError(f"unknown model {name!r} (models: {', '.join(STAGE_NAMES)})")
+    sys.stdout.write(json.dumps(stage.model.model_json_schema(), indent=2) + "\n")
+
+
+def main() -> None:
+    """Entry point: run the app; a BacklotError becomes one line on stderr and exit code 2."""
+    try:
+        app()
+    except BacklotError as exc:
+        err.print(f"[red]error:[/] {exc}", soft_wrap=True)
+        sys.exit(2)

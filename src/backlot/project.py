@@ -1,0 +1,191 @@
+"""The build spine: a film is a folder; stages run in order, cached by content hash.
+
+A stage's cache key is the hash of its name and version, the hashes of its inputs (the
+script's bytes, or upstream outputs' JSON) and the config sections it reads. A stage whose
+key matches the last run's, with its output file intact, is not run again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from backlot import script
+from backlot.errors import BacklotError
+from backlot.stage import Stage
+
+CONFIG_FILE = "backlot.toml"
+CACHE_FILE = ".backlot-cache.json"
+
+STAGES: tuple[Stage, ...] = (script.STAGE,)
+STAGE_NAMES = tuple(stage.name for stage in STAGES)
+
+
+class ProjectConfig(BaseModel):
+    """`backlot.toml`: what the film is and where; stages read their own sections."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = None
+    fps: float = Field(default=24.0, description="Frames per second (24 or 23.976).")
+    resolution: tuple[int, int] = (1920, 1080)
+    latitude: float = Field(default=34.05, ge=-90, le=90, description="Where it is shot.")
+    longitude: float = Field(default=-118.25, ge=-180, le=180)
+    shoot_date: str | None = Field(default=None, description="First shooting day, YYYY-MM-DD.")
+    style: str | None = None
+    seed: int = 0
+
+
+def load_config(path: Path) -> ProjectConfig:
+    """Read `backlot.toml`; a missing file means the defaults."""
+    if not path.is_file():
+        return ProjectConfig()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return ProjectConfig.model_validate(data)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise BacklotError(f"invalid TOML ({exc})", path) from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise BacklotError(f"{where}: {first['msg']}", path) from None
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write `data` to `path` through a temporary file and a rename: never half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def to_json(model: BaseModel) -> str:
+    """The canonical JSON of a stage output: stable key order, so equal models hash equal."""
+    return model.model_dump_json(indent=1) + "\n"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class StageResult:
+    """What one stage did in a build."""
+
+    name: str
+    ran: bool
+    output: Path
+    exports: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class BuildReport:
+    """The stages of one build, in order, and whether each ran or came from the cache."""
+
+    build_dir: Path
+    stages: list[StageResult]
+
+    @property
+    def ran(self) -> list[str]:
+        return [s.name for s in self.stages if s.ran]
+
+
+class Project:
+    """A film folder: its script, its config and its build folder."""
+
+    def __init__(self, script_path: Path, build_dir: Path | None = None) -> None:
+        self.script = script_path
+        self.root = script_path.resolve().parent
+        self.config_path = self.root / CONFIG_FILE
+        self.config = load_config(self.config_path)
+        self.build_dir = build_dir or self.root / "build"
+
+    def _cache(self) -> dict[str, dict[str, str]]:
+        try:
+            return json.loads((self.build_dir / CACHE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def _config_hash(self, stage: Stage) -> str:
+        config = self.config.model_dump(mode="json")
+        return _sha(json.dumps({k: config.get(k) for k in stage.config_keys}).encode())
+
+    def build(
+        self,
+        force: Iterable[str] = (),
+        on_stage: Callable[[str], None] | None = None,
+    ) -> BuildReport:
+        """Run every stage whose inputs changed (and those in `force`); return what ran."""
+        forced = set(force)
+        unknown = forced - set(STAGE_NAMES)
+        if unknown:
+            raise BacklotError(
+                f"unknown stage {sorted(unknown)[0]!r} (stages: {', '.join(STAGE_NAMES)})"
+            )
+        script_bytes = script.read_bytes(self.script)
+        cache = self._cache()
+        hashes: dict[str, str] = {}
+        outputs: dict[str, BaseModel] = {}
+        results: list[StageResult] = []
+        for stage in STAGES:
+            if on_stage:
+                on_stage(stage.name)
+            input_hashes = [hashes[name] for name in stage.inputs] or [_sha(script_bytes)]
+            key = _sha(
+                json.dumps(
+                    [stage.name, stage.version, input_hashes, self._config_hash(stage)]
+                ).encode()
+            )
+            out_path = self.build_dir / stage.output
+            entry = cache.get(stage.name, {})
+            cached = (
+                stage.name not in forced
+                and entry.get("key") == key
+                and out_path.is_file()
+                and _sha(out_path.read_bytes()) == entry.get("output")
+            )
+            if cached:
+                hashes[stage.name] = entry["output"]
+                results.append(StageResult(stage.name, False, out_path))
+                continue
+            args = [self._load(name, outputs) for name in stage.inputs] or [self.script]
+            model = stage.run(*args, self.config)
+            outputs[stage.name] = model
+            text = to_json(model)
+            atomic_write(out_path, text)
+            exports = stage.exports(model, self.build_dir) if stage.exports else []
+            hashes[stage.name] = _sha(text.encode())
+            cache[stage.name] = {"key": key, "output": hashes[stage.name]}
+            atomic_write(self.build_dir / CACHE_FILE, json.dumps(cache, indent=1))
+            results.append(StageResult(stage.name, True, out_path, exports))
+        return BuildReport(self.build_dir, results)
+
+    def _load(self, name: str, outputs: dict[str, BaseModel]) -> BaseModel:
+        """An upstream output: from this build, else from its cached JSON."""
+        if name not in outputs:
+            stage = next(s for s in STAGES if s.name == name)
+            path = self.build_dir / stage.output
+            outputs[name] = stage.model.model_validate_json(path.read_bytes())
+        return outputs[name]
+
+    def clean(self) -> bool:
+        """Delete the build folder, but only one that Backlot made (it holds the cache)."""
+        if not (self.build_dir / CACHE_FILE).is_file():
+            return False
+        shutil.rmtree(self.build_dir)
+        return True

@@ -1,0 +1,1 @@
+"""script/: a Fountain or Final Draft file → the Screenplay model (paginated)."""

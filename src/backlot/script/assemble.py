@@ -1,0 +1,63 @@
+"""From a flat list of elements (any reader's) to the full Screenplay: scenes and cast."""
+
+from __future__ import annotations
+
+import re
+
+from backlot.script.headings import split_heading
+from backlot.script.models import CharacterStat, Element, ElementType, Scene, Screenplay, TitleEntry
+
+_EXTENSION = re.compile(r"\(([^()]*)\)")
+
+
+def split_cue(cue: str) -> tuple[str, str | None]:
+    """'BOB (V.O.) (CONT'D)' → ('BOB', "V.O., CONT'D"); the name is what the cast list keys on."""
+    head, paren, _ = cue.partition("(")
+    name = " ".join(head.split()).upper()
+    if not paren:
+        return name, None
+    extensions = [e.strip() for e in _EXTENSION.findall(cue) if e.strip()]
+    return name, ", ".join(extensions) or None
+
+
+def assemble(
+    title_page: list[TitleEntry], elements: list[Element], source: str | None = None
+) -> Screenplay:
+    """Group `elements` into scenes and count speeches; every reader ends here."""
+    scenes: list[Scene] = []
+    counts: dict[str, int] = {}
+    current: Scene | None = None
+    for element in elements:
+        kind = element.type
+        if kind is ElementType.SCENE_HEADING:
+            parts = split_heading(element.text)
+            current = Scene.model_construct(
+                number=element.scene_number or str(len(scenes) + 1),
+                heading=element.text,
+                int_ext=parts.int_ext,
+                location=parts.location,
+                sublocation=parts.sublocation,
+                time_of_day=parts.time_of_day,
+                line=element.line,
+                start_page=None,
+                eighths=None,
+                elements=[element],
+            )
+            scenes.append(current)
+            continue
+        if current is not None:
+            current.elements.append(element)
+        if kind is ElementType.CHARACTER:
+            name = split_cue(element.text)[0]
+            if name:
+                counts[name] = counts.get(name, 0) + 1
+    title = next((e.value for e in title_page if e.key.lower() == "title"), None)
+    return Screenplay.model_construct(
+        title=title.splitlines()[0].strip() if title else None,
+        source=source,
+        title_page=title_page,
+        elements=elements,
+        scenes=scenes,
+        characters=[CharacterStat.model_construct(name=n, dialogue_count=c) for n, c in counts.items()],
+        pages=None,
+    )

@@ -1,0 +1,99 @@
+"""Scene headings split into INT/EXT, location, sublocation and time of day."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+# The prefixes the Fountain spec lists (INT, EXT, EST, INT./EXT, INT/EXT, I/E), plus the
+# reversed EXT./INT. and E/I that Final Draft users write; EST(ablishing) is an exterior.
+_PREFIX = re.compile(
+    r"^(?P<p>INT\.?\s*/\s*EXT|EXT\.?\s*/\s*INT|I\s*/\s*E|E\s*/\s*I|INT|EXT|EST)(?:\.|\s|$)\s*",
+    re.IGNORECASE,
+)
+_INT_EXT = {"INT": "INT", "EXT": "EXT", "EST": "EXT"}
+# " - ", " – ", " — " separate the parts; a bare hyphen inside a name ("T-BONE") does not.
+_PARTS = re.compile(r"\s+[-–—]+\s+|\s+[-–—]+$|^[-–—]+\s+")
+
+# Normalized time-of-day vocabulary: spoken variants → the word later stages read.
+TIME_OF_DAY: dict[str, str] = {
+    "DAY": "DAY",
+    "DAYTIME": "DAY",
+    "NIGHT": "NIGHT",
+    "NIGHTTIME": "NIGHT",
+    "LATE NIGHT": "NIGHT",
+    "MIDNIGHT": "MIDNIGHT",
+    "MORNING": "MORNING",
+    "EARLY MORNING": "MORNING",
+    "LATE MORNING": "MORNING",
+    "NOON": "NOON",
+    "MIDDAY": "NOON",
+    "AFTERNOON": "AFTERNOON",
+    "LATE AFTERNOON": "AFTERNOON",
+    "EVENING": "EVENING",
+    "DAWN": "DAWN",
+    "SUNRISE": "DAWN",
+    "FIRST LIGHT": "DAWN",
+    "DUSK": "DUSK",
+    "SUNSET": "DUSK",
+    "TWILIGHT": "DUSK",
+    "MAGIC HOUR": "DUSK",
+    "CONTINUOUS": "CONTINUOUS",
+    "CONTINUED": "CONTINUOUS",
+    "CONT'D": "CONTINUOUS",
+    "CONT": "CONTINUOUS",
+    "LATER": "LATER",
+    "MOMENTS LATER": "MOMENTS LATER",
+    "MOMENT LATER": "MOMENTS LATER",
+    "A MOMENT LATER": "MOMENTS LATER",
+    "SECONDS LATER": "MOMENTS LATER",
+    "SAME": "SAME",
+    "SAME TIME": "SAME",
+}
+
+
+class Heading(NamedTuple):
+    """The parts of one scene heading."""
+
+    int_ext: str | None
+    location: str
+    sublocation: str | None
+    time_of_day: str | None
+
+
+def normalize_time_of_day(word: str) -> str | None:
+    """The vocabulary word for `word`, or None when it is not a time of day."""
+    key = re.sub(r"[^A-Z' ]+", " ", word.upper()).strip()
+    key = re.sub(r"\s+", " ", key)
+    key = key.removeprefix("THE ")
+    return TIME_OF_DAY.get(key)
+
+
+def split_heading(heading: str) -> Heading:
+    """Split 'INT. JOHN'S APARTMENT - KITCHEN - NIGHT' into its parts.
+
+    The last dash-separated part is the time of day when it is a known word, or verbatim when
+    a heading has three or more parts; otherwise every part after the first is sublocation.
+    """
+    text = heading.strip()
+    int_ext = None
+    match = _PREFIX.match(text)
+    if match:
+        prefix = re.sub(r"[\s.]", "", match.group("p").upper())
+        int_ext = _INT_EXT.get(prefix, "INT/EXT")
+        text = text[match.end() :]
+    parts = [p.strip() for p in _PARTS.split(text) if p and p.strip()]
+    if not parts:
+        return Heading(int_ext, "", None, None)
+    time_of_day = None
+    if len(parts) >= 2:
+        last = re.sub(r"\s*\(.*?\)\s*", " ", parts[-1]).strip() or parts[-1]
+        known = normalize_time_of_day(last)
+        if known is not None:
+            time_of_day = known
+            parts.pop()
+        elif len(parts) >= 3:
+            time_of_day = parts.pop()
+    location = parts[0]
+    sublocation = " - ".join(parts[1:]) or None
+    return Heading(int_ext, location, sublocation, time_of_day)

@@ -1,0 +1,33 @@
+"""What a stage declares to the build spine: its name, version, inputs and function."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One arrow of the pipeline (DESIGN.md): typed inputs and config → one typed output.
+
+    `run` takes the outputs of `inputs` in order (the first stage takes the script's path),
+    then the project config, and returns `model`. Bump `version` whenever the computation
+    changes, so cached outputs of the old code are not reused.
+    """
+
+    name: str
+    version: str
+    model: type[BaseModel]
+    run: Callable[..., BaseModel]
+    inputs: tuple[str, ...] = ()
+    # The backlot.toml sections the stage reads; only these enter its cache key.
+    config_keys: tuple[str, ...] = ()
+    # Derived files (PDF, HTML, CSV…) written from the output into the build folder.
+    exports: Callable[[BaseModel, Path], list[Path]] | None = None
+
+    @property
+    def output(self) -> str:
+        return f"{self.name}.json"
