@@ -67,7 +67,9 @@ def build(
     out_dir: BuildDirOpt = None,
     force: Annotated[
         list[str] | None,
-        typer.Option("--force", help=f"Re-run this stage even if cached ({', '.join(STAGE_NAMES)})."),
+        typer.Option(
+            "--force", help=f"Re-run this stage even if cached ({', '.join(STAGE_NAMES)})."
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -75,7 +77,10 @@ def build(
     project = Project(script, out_dir)
     show_progress = err.is_terminal and not as_json
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
         disable=not show_progress,
     ) as progress:
         task = progress.add_task("building", total=len(STAGES))
@@ -163,7 +168,9 @@ def parse(
         else:
             paged = paginate(screenplay)
         data: str | bytes = (
-            write_pdf(paged, screenplay) if to is ParseFormat.PDF else render_html(paged, screenplay)
+            write_pdf(paged, screenplay)
+            if to is ParseFormat.PDF
+            else render_html(paged, screenplay)
         )
         if to is ParseFormat.PDF and output is None:
             output = Path(script.stem + ".pdf")

@@ -107,7 +107,10 @@ def test_uppercase_line_before_blank_is_action_not_cue() -> None:
 
 
 def test_two_spaces_keep_a_speech_going() -> None:
-    assert kinds("DEALER\nSeven.\n  \nHit or stand?\n")[1] == ("dialogue", "Seven.\n\nHit or stand?")
+    assert kinds("DEALER\nSeven.\n  \nHit or stand?\n")[1] == (
+        "dialogue",
+        "Seven.\n\nHit or stand?",
+    )
 
 
 def test_dual_dialogue_marks_the_second_speaker() -> None:
@@ -165,7 +168,9 @@ def test_note_inside_dialogue_does_not_split_it() -> None:
 
 
 def test_boneyard_is_ignored_and_lines_keep_their_numbers() -> None:
-    sp = parse_fountain("Before.\n\n/*\nINT. CUT SCENE - DAY\n\nGone.\n*/\n\nAfter /* inline */ this.\n")
+    sp = parse_fountain(
+        "Before.\n\n/*\nINT. CUT SCENE - DAY\n\nGone.\n*/\n\nAfter /* inline */ this.\n"
+    )
     assert [(e.text, e.line) for e in sp.elements] == [("Before.", 1), ("After  this.", 9)]
 
 

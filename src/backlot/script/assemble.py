@@ -58,6 +58,8 @@ def assemble(
         title_page=title_page,
         elements=elements,
         scenes=scenes,
-        characters=[CharacterStat.model_construct(name=n, dialogue_count=c) for n, c in counts.items()],
+        characters=[
+            CharacterStat.model_construct(name=n, dialogue_count=c) for n, c in counts.items()
+        ],
         pages=None,
     )

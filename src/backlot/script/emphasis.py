@@ -11,7 +11,11 @@ import re
 
 from backlot.script.models import Span, Style
 
-_MARKER = re.compile(r"(\*\*\*|\*\*|\*|_)(?=\S)(.+?)(?<=\S)\1")
+# A single `*` must not be half of a `**`, so "*said **no** today*" nests bold in italic.
+_MARKER = re.compile(
+    r"(?P<m>\*\*\*|\*\*|_)(?=\S)(?P<t>.+?)(?<=\S)(?P=m)"
+    r"|(?<!\*)\*(?!\*)(?=\S)(?P<i>.+?)(?<=\S)(?<!\*)\*(?!\*)"
+)
 _STYLES: dict[str, frozenset[Style]] = {
     "***": frozenset({Style.BOLD, Style.ITALIC}),
     "**": frozenset({Style.BOLD}),
@@ -57,7 +61,9 @@ def _walk(
     pos = 0
     for m in _MARKER.finditer(s):
         length = _emit(s[pos : m.start()], styles, pieces, runs, length)
-        length = _walk(m.group(2), styles | _STYLES[m.group(1)], pieces, runs, length)
+        marker = m.group("m") or "*"
+        inner = m.group("t") if m.group("m") else m.group("i")
+        length = _walk(inner, styles | _STYLES[marker], pieces, runs, length)
         pos = m.end()
     return _emit(s[pos:], styles, pieces, runs, length)
 

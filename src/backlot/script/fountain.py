@@ -24,6 +24,7 @@ _SCENE_NUMBER = re.compile(r"\s+#([A-Za-z0-9.\-]+)#\s*$|^#([A-Za-z0-9.\-]+)#\s*$
 _PAGE_BREAK = re.compile(r"^={3,}\s*$")
 _PARENTHETICAL = re.compile(r"^\s*\(.*\)\s*$")
 _TAB = "    "
+_FORCING = frozenset("!@~#=>.")
 
 
 def parse_fountain(text: str, source: str | None = None) -> Screenplay:
@@ -46,7 +47,8 @@ def _title_page(lines: list[str]) -> tuple[list[TitleEntry], int]:
     first = _TITLE_KEY.match(lines[0]) if lines and not _HEADING.match(lines[0]) else None
     # "CUT TO:" alone is not a title page: the first key needs a value, inline or indented.
     if first is None or not (
-        first.group(2).strip() or (len(lines) > 1 and _INDENTED.match(lines[1]) and lines[1].strip())
+        first.group(2).strip()
+        or (len(lines) > 1 and _INDENTED.match(lines[1]) and lines[1].strip())
     ):
         return [], 0
     entries: list[tuple[str, list[str], int]] = []
@@ -187,6 +189,10 @@ class _BodyParser:
         nxt = self._next_line(i)
         next_blank = nxt is None or not nxt.strip()
         first = stripped[0]
+        if len(stripped) == 1 and first in _FORCING:
+            # A forcing mark with nothing to force is just a character of action.
+            self._action(raw, forced=False)
+            return
 
         if first == "!":
             self._action(raw.lstrip()[1:], forced=True)
@@ -237,11 +243,17 @@ class _BodyParser:
         self._rest_as_action()
 
     def _rest_as_action(self) -> None:
-        """Lines that follow a one-line element without a blank line read as action."""
+        """Lines that follow a one-line element without a blank line read as action.
+
+        Sections and synopses are the exception: an outline stacks them line on line.
+        """
         nxt = self._next_line(self.i - 1)
         if nxt is not None and nxt.strip():
             self._skip_to_content()
-            self._action(self.lines[self.i], forced=False)
+            if nxt.lstrip()[:1] in ("#", "=") and not _PAGE_BREAK.match(nxt.strip()):
+                self._paragraph()
+            else:
+                self._action(self.lines[self.i], forced=False)
 
     def _skip_to_content(self) -> None:
         while self.lines[self.i] is None or self.i in self.note_only:
@@ -311,11 +323,11 @@ class _BodyParser:
         way to put a blank line inside dialogue).
         """
         dual = cue.endswith("^")
-        cue = cue.removesuffix("^").strip()
-        _, extension = split_cue(cue)
-        self._emit(
-            T.CHARACTER, cue, self.i + 1, extension=extension, dual=dual, forced=forced
+        element = self._emit(
+            T.CHARACTER, cue.removesuffix("^").strip(), self.i + 1, dual=dual, forced=forced
         )
+        # From the plain text, so an escaped '(O\_S)' gives the extension 'O_S'.
+        element.extension = split_cue(element.text)[1]
         self._take_notes(self.i)
         self.i += 1
         speech: list[str] = []

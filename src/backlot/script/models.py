@@ -122,3 +122,41 @@ class Screenplay(BaseModel):
     warnings: list[str] = Field(
         default_factory=list, description="How reading the file went wrong but recoverably."
     )
+
+
+class PageLine(BaseModel):
+    """One printed line of a paginated script, placed in character cells and rows.
+
+    `kind` is the element type it prints (an `ElementType` value) or "more" for the
+    "(MORE)" under a speech that goes on over the page. Spans are relative to `text`.
+    """
+
+    row: int = Field(description="0-based row in the page body (six rows per inch).")
+    text: str
+    kind: str
+    indent: int = Field(description="Character cells from the paper's left edge (ten per inch).")
+    element: int | None = Field(
+        default=None, description="Index in Screenplay.elements; None for (MORE)."
+    )
+    offset: int = Field(default=0, description="Where `text` starts in the element's text.")
+    revised: bool = Field(default=False, description="New or changed since the locked draft.")
+    spans: list[Span] | None = None
+
+
+class Page(BaseModel):
+    """A printed page: its number as production prints it ("12", "12A") and its lines."""
+
+    number: str
+    lines: list[PageLine] = Field(default_factory=list)
+    revision: str | None = Field(
+        default=None, description="The revision colour in the header when the page changed."
+    )
+    omitted: bool = Field(default=False, description="A locked page whose content was cut.")
+
+
+class PagedScript(BaseModel):
+    """A screenplay laid out on pages, as it prints; `revision` names the colour of a lock."""
+
+    pages: list[Page] = Field(default_factory=list)
+    body_lines: int = Field(description="Rows in a page body: a page's worth of lines.")
+    revision: str | None = None

@@ -1,0 +1,39 @@
+"""Scene headings split into INT/EXT, location, sublocation and a normalized time of day."""
+
+from __future__ import annotations
+
+import pytest
+
+from backlot.script.headings import Heading, split_heading
+
+
+@pytest.mark.parametrize(
+    ("heading", "expected"),
+    [
+        ("INT. HOUSE - DAY", Heading("INT", "HOUSE", None, "DAY")),
+        (
+            "INT. JOHN'S APARTMENT - KITCHEN - NIGHT",
+            Heading("INT", "JOHN'S APARTMENT", "KITCHEN", "NIGHT"),
+        ),
+        ("EXT. STREET - MOMENTS LATER", Heading("EXT", "STREET", None, "MOMENTS LATER")),
+        ("EXT. STREET - A MOMENT LATER", Heading("EXT", "STREET", None, "MOMENTS LATER")),
+        ("INT. CAR - CONTINUOUS", Heading("INT", "CAR", None, "CONTINUOUS")),
+        ("EXT. BEACH - SUNSET", Heading("EXT", "BEACH", None, "DUSK")),
+        ("EXT. FIELD - DAY (1985)", Heading("EXT", "FIELD", None, "DAY")),
+        ("INT./EXT. TAXI - MOVING - NIGHT", Heading("INT/EXT", "TAXI", "MOVING", "NIGHT")),
+        ("I/E VAN - DAY", Heading("INT/EXT", "VAN", None, "DAY")),
+        ("EST. CITY SKYLINE - DAWN", Heading("EXT", "CITY SKYLINE", None, "DAWN")),
+        ("INT. HOUSE - KITCHEN", Heading("INT", "HOUSE", "KITCHEN", None)),
+        # Unknown time words are kept verbatim when the heading clearly has a time slot.
+        (
+            "INT. LAB - CORRIDOR - HOUR OF THE WOLF",
+            Heading("INT", "LAB", "CORRIDOR", "HOUR OF THE WOLF"),
+        ),
+        ("INT. T-BONE'S GARAGE - SAME", Heading("INT", "T-BONE'S GARAGE", None, "SAME")),
+        ("INT. ATTIC", Heading("INT", "ATTIC", None, None)),
+        ("FLASHBACK", Heading(None, "FLASHBACK", None, None)),
+        ("INT. KITCHEN — NIGHT", Heading("INT", "KITCHEN", None, "NIGHT")),
+    ],
+)
+def test_split_heading(heading: str, expected: Heading) -> None:
+    assert split_heading(heading) == expected

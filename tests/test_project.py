@@ -1,0 +1,93 @@
+"""The build spine: cached stages, forced re-runs, atomic writes, config, clean."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from backlot.errors import BacklotError
+from backlot.project import CACHE_FILE, Project, atomic_write, load_config
+from tests.conftest import EXAMPLES
+
+
+@pytest.fixture
+def film(tmp_path: Path) -> Path:
+    """A copy of the bundled example, so builds write into tmp."""
+    shutil.copytree(EXAMPLES / "night_run", tmp_path / "film")
+    return tmp_path / "film" / "script.fountain"
+
+
+def test_second_build_runs_no_stage(film: Path) -> None:
+    first = Project(film).build()
+    assert first.ran == ["screenplay"]
+    output = film.parent / "build" / "screenplay.json"
+    data = json.loads(output.read_text())
+    assert len(data["scenes"]) == 8 and data["source"] == "script.fountain"
+    assert Project(film).build().ran == []
+
+
+def test_same_input_same_bytes(film: Path, tmp_path: Path) -> None:
+    Project(film).build()
+    Project(film, tmp_path / "again").build()
+    a = (film.parent / "build" / "screenplay.json").read_bytes()
+    b = (tmp_path / "again" / "screenplay.json").read_bytes()
+    assert a == b
+
+
+def test_edit_reruns_and_force_reruns(film: Path) -> None:
+    Project(film).build()
+    film.write_text(film.read_text().replace("Still wet.", "Still soaked."))
+    assert Project(film).build().ran == ["screenplay"]
+    assert Project(film).build().ran == []
+    assert Project(film).build(force=["screenplay"]).ran == ["screenplay"]
+    with pytest.raises(BacklotError, match="unknown stage 'nope'"):
+        Project(film).build(force=["nope"])
+
+
+def test_tampered_output_is_rebuilt(film: Path) -> None:
+    Project(film).build()
+    output = film.parent / "build" / "screenplay.json"
+    output.write_text("{}")
+    assert Project(film).build().ran == ["screenplay"]
+    assert json.loads(output.read_text())["scenes"]
+
+
+def test_config_errors_name_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "backlot.toml"
+    bad.write_text("fps = 'fast'\n")
+    with pytest.raises(BacklotError, match=r"backlot.toml: fps"):
+        load_config(bad)
+    bad.write_text("fsp = 24\n")
+    with pytest.raises(BacklotError, match="fsp"):
+        load_config(bad)
+    bad.write_text("title = \n")
+    with pytest.raises(BacklotError, match="invalid TOML"):
+        load_config(bad)
+
+
+def test_example_config_is_read(film: Path) -> None:
+    config = Project(film).config
+    assert config.title == "Night Run" and config.latitude == pytest.approx(33.754)
+
+
+def test_atomic_write_leaves_no_temp(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b.json"
+    atomic_write(target, "{}")
+    atomic_write(target, b"[]")
+    assert target.read_text() == "[]"
+    assert [p.name for p in target.parent.iterdir()] == ["b.json"]
+
+
+def test_clean_only_removes_backlot_builds(film: Path, tmp_path: Path) -> None:
+    Project(film).build()
+    assert (film.parent / "build" / CACHE_FILE).is_file()
+    assert Project(film).clean()
+    assert not (film.parent / "build").exists()
+    foreign = tmp_path / "precious"
+    foreign.mkdir()
+    (foreign / "keep.txt").write_text("mine")
+    assert not Project(film, foreign).clean()
+    assert (foreign / "keep.txt").exists()
