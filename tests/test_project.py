@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from backlot.config import load_config
 from backlot.errors import BacklotError
-from backlot.project import CACHE_FILE, Project, atomic_write, load_config
+from backlot.fileio import atomic_write
+from backlot.project import CACHE_FILE, Project
 from tests.conftest import EXAMPLES
 
 

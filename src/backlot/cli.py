@@ -18,7 +18,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from backlot import __version__
 from backlot.errors import BacklotError
-from backlot.project import STAGE_NAMES, STAGES, Project, atomic_write, to_json
+from backlot.fileio import atomic_write
+from backlot.project import STAGE_NAMES, STAGES, Project, to_json
 
 app = typer.Typer(
     name="backlot",

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel
 
 from backlot import script
+from backlot.config import load_config
 from backlot.errors import BacklotError
+from backlot.fileio import atomic_write
 from backlot.stage import Stage
 
 CONFIG_FILE = "backlot.toml"
@@ -28,50 +27,6 @@ CACHE_FILE = ".backlot-cache.json"
 
 STAGES: tuple[Stage, ...] = (script.STAGE,)
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
-
-
-class ProjectConfig(BaseModel):
-    """`backlot.toml`: what the film is and where; stages read their own sections."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    title: str | None = None
-    fps: float = Field(default=24.0, description="Frames per second (24 or 23.976).")
-    resolution: tuple[int, int] = (1920, 1080)
-    latitude: float = Field(default=34.05, ge=-90, le=90, description="Where it is shot.")
-    longitude: float = Field(default=-118.25, ge=-180, le=180)
-    shoot_date: str | None = Field(default=None, description="First shooting day, YYYY-MM-DD.")
-    style: str | None = None
-    seed: int = 0
-
-
-def load_config(path: Path) -> ProjectConfig:
-    """Read `backlot.toml`; a missing file means the defaults."""
-    if not path.is_file():
-        return ProjectConfig()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return ProjectConfig.model_validate(data)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise BacklotError(f"invalid TOML ({exc})", path) from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise BacklotError(f"{where}: {first['msg']}", path) from None
-
-
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write `data` to `path` through a temporary file and a rename: never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def to_json(model: BaseModel) -> str:

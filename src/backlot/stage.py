@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -26,7 +27,7 @@ class Stage:
     # The backlot.toml sections the stage reads; only these enter its cache key.
     config_keys: tuple[str, ...] = ()
     # Derived files (PDF, HTML, CSV…) written from the output into the build folder.
-    exports: Callable[[BaseModel, Path], list[Path]] | None = None
+    exports: Callable[[Any, Path], list[Path]] | None = None
 
     @property
     def output(self) -> str:

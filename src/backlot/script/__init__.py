@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING
 
 from backlot.script.models import Screenplay
 from backlot.script.pagination import paginate, with_pages
 from backlot.script.source import read_bytes, read_script
 from backlot.stage import Stage
+
+if TYPE_CHECKING:
+    from backlot.config import ProjectConfig
 
 __all__ = ["STAGE", "Screenplay", "load", "read_bytes", "run"]
 
@@ -20,7 +22,7 @@ def load(path: Path) -> tuple[Screenplay, list[str]]:
     return with_pages(screenplay, paginate(screenplay)), warnings
 
 
-def run(path: Path, config: BaseModel) -> Screenplay:
+def run(path: Path, config: ProjectConfig) -> Screenplay:
     """The stage: parse and paginate the project's script."""
     screenplay, warnings = load(path)
     # The file name, not the absolute path, so the JSON is the same on every machine.

@@ -1,0 +1,1 @@
+"""breakdown/: the Screenplay → a Breakdown (tags with evidence, tension, actions, schedule)."""

@@ -1,0 +1,163 @@
+"""Breakdown lexicons (data/lexicon.toml) and a matcher of their terms in running text."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import NamedTuple
+
+from lemminflect import getLemma
+
+from backlot.breakdown.models import Category
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+
+
+class Token(NamedTuple):
+    """A word of a text: as written, lower-cased, and where it stands."""
+
+    text: str
+    lower: str
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """Words with their offsets; a possessive 's is not part of the word ("CAR's" → "CAR")."""
+    tokens = []
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if word[-2:] in ("'s", "'S") and len(word) > 2:
+            word = word[:-2]
+        tokens.append(Token(word, word.lower(), m.start(), m.start() + len(word)))
+    return tokens
+
+
+# Nouns that are plural in form but name one thing: never singularized.
+_PLURALIA = frozenset(
+    [
+        "glasses",
+        "sunglasses",
+        "pants",
+        "jeans",
+        "shorts",
+        "trousers",
+        "scissors",
+        "binoculars",
+        "headphones",
+        "clothes",
+        "goggles",
+        "overalls",
+        "pajamas",
+        "pyjamas",
+        "tongs",
+        "pliers",
+        "tweezers",
+        "suds",
+        "news",
+        "species",
+        "series",
+    ]
+)
+
+
+@cache
+def singular(word: str) -> str:
+    """The singular of a lower-case noun ("guards" → "guard"); other words unchanged."""
+    if len(word) < 4 or not word.endswith("s") or word.endswith("ss") or word in _PLURALIA:
+        return word
+    lemma = getLemma(word, upos="NOUN")
+    return lemma[0] if lemma else word
+
+
+@cache
+def verb_base(word: str) -> str:
+    """The base form of a lower-case verb ("screeches" → "screech")."""
+    lemma = getLemma(word, upos="VERB")
+    return lemma[0] if lemma else word
+
+
+class Match(NamedTuple):
+    """A lexicon term found in a text: its categories, canonical name and token span."""
+
+    categories: tuple[Category, ...]
+    name: str
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Terms per category, their canonical names, and a few word lists the rules need."""
+
+    # First word of a term → (term's words, categories, canonical name), longest first.
+    by_first: dict[str, list[tuple[tuple[str, ...], tuple[Category, ...], str]]]
+    plural_only: frozenset[str]
+    sound_verbs: frozenset[str]
+    terms: dict[Category, frozenset[str]]
+
+    def find(self, tokens: list[Token]) -> list[Match]:
+        """Every longest, non-overlapping term match, left to right.
+
+        The last word of a term also matches its plural ("patrol cars" → "patrol car").
+        """
+        matches: list[Match] = []
+        i = 0
+        n = len(tokens)
+        while i < n:
+            found = None
+            for key in (tokens[i].lower, singular(tokens[i].lower)):
+                for words, categories, name in self.by_first.get(key, ()):
+                    end = i + len(words)
+                    if end > n:
+                        continue
+                    last = tokens[end - 1].lower
+                    if all(tokens[i + k].lower == w for k, w in enumerate(words[:-1])) and (
+                        last == words[-1] or singular(last) == words[-1]
+                    ):
+                        found = Match(categories, name, i, end - 1)
+                        break
+                if found:
+                    break
+            if found:
+                matches.append(found)
+                i = found.last + 1
+            else:
+                i += 1
+        return matches
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    """The packaged lexicon, parsed once."""
+    data = tomllib.loads(
+        files("backlot.breakdown").joinpath("data/lexicon.toml").read_text(encoding="utf-8")
+    )
+    aliases: dict[str, str] = data["aliases"]
+    entries: dict[tuple[str, ...], tuple[set[Category], str]] = {}
+    terms: dict[Category, frozenset[str]] = {}
+    for category_id, words in data["terms"].items():
+        category = Category(category_id)
+        terms[category] = frozenset(words)
+        for term in words:
+            # Keyed and named by the singular, so "vaults" and "vault" are one term, "vault".
+            *head, last = term.split()
+            key = (*head, singular(last))
+            name = aliases.get(term) or " ".join(key)
+            categories, _ = entries.setdefault(key, (set(), name))
+            categories.add(category)
+    by_first: dict[str, list[tuple[tuple[str, ...], tuple[Category, ...], str]]] = {}
+    for words, (categories, name) in entries.items():
+        ordered = tuple(c for c in Category if c in categories)
+        by_first.setdefault(words[0], []).append((words, ordered, name))
+    for options in by_first.values():
+        options.sort(key=lambda entry: -len(entry[0]))
+    return Lexicon(
+        by_first=by_first,
+        plural_only=frozenset(data["plural_only"]["extras"]),
+        sound_verbs=frozenset(data["caps_verbs"]["sound"]),
+        terms=terms,
+    )

@@ -1,0 +1,365 @@
+"""Rule-based breakdown tagging: every tag from the script's own words, with its line.
+
+Sources, in the order a breakdown artist reads them:
+- character cues and characters named or introduced in capitals in action → cast;
+- words written in capitals (screenplay convention for sounds, key props, new characters);
+- lexicon terms in action and parentheticals (data/lexicon.toml), plural roles → extras;
+- the heading (INT. TAXI is a vehicle, "- RAIN" is weather), lyrics → music, notes → notes;
+- needs that follow from other tags (weapons need an armorer, animals a wrangler).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from backlot.breakdown.lexicon import Lexicon, Token, singular, tokenize, verb_base
+from backlot.breakdown.models import Category, Tag
+from backlot.script.assemble import split_cue
+from backlot.script.models import Element, ElementType, Scene
+
+C = Category
+# Words before a noun that make it a thing in hand ("a padded ENVELOPE", "his keys").
+DETERMINERS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "his",
+        "her",
+        "their",
+        "its",
+        "my",
+        "your",
+        "our",
+        "this",
+        "that",
+        "these",
+        "those",
+        "some",
+        "another",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "several",
+        "few",
+        "many",
+        "each",
+        "every",
+    ]
+)
+QUANTIFIERS = frozenset(
+    [
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "dozen",
+        "dozens",
+        "hundreds",
+        "thousands",
+        "several",
+        "many",
+        "few",
+        "some",
+        "other",
+        "more",
+        "crowds",
+    ]
+)
+TITLES = frozenset(
+    [
+        "MR",
+        "MRS",
+        "MS",
+        "MISS",
+        "DR",
+        "DOCTOR",
+        "OLD",
+        "YOUNG",
+        "LITTLE",
+        "BIG",
+        "SIR",
+        "LADY",
+        "LORD",
+        "UNCLE",
+        "AUNT",
+    ]
+)
+_INTRO = re.compile(r"\s*\((?:\d|[a-z]*\s*\d|late|early|mid|teen|twent|thirt|fort|fift|sixt)")
+_AGE = re.compile(r"\(\s*(\d{1,2})\b")
+# Lexicon categories that only count in capitals or camera directions: the words are too
+# common in running prose ("tracking the suspect", "a dolly of a girl").
+CAPS_ONLY = frozenset({C.SPECIAL_EQUIPMENT, C.MECHANICAL_EFFECTS})
+# Things in hand need a determiner before them, so verbs ("can", "match") are not props.
+# So do sounds in lower case: "a scream" is a sound, "the sirens wail" has one (siren).
+NEEDS_DETERMINER = frozenset({C.PROPS, C.SET_DRESSING, C.SOUND})
+CROWD_WORDS = frozenset({"crowd", "mob", "audience", "congregation", "army"})
+
+
+@dataclass(frozen=True)
+class CastIndex:
+    """The script's characters, and the word sequences that name each of them in action."""
+
+    names: frozenset[str]
+    # First word (upper) → (words, cast name), longest first.
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]]
+
+    @classmethod
+    def from_names(cls, names: list[str]) -> CastIndex:
+        by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        firsts = [name.split()[0] for name in names if name.split()]
+        for name in names:
+            words = tuple(name.replace(".", "").split())
+            if not words:
+                continue
+            by_first.setdefault(words[0], []).append((words, name))
+            # "MAYA OKAFOR" is called "Maya"; "DR. BENNET" is called "Bennet".
+            given = [w for w in words if w not in TITLES]
+            if len(words) > 1 and given:
+                short = given[0] if words[0] not in TITLES else given[-1]
+                if short not in names and firsts.count(short) <= 1 and len(short) > 2:
+                    by_first.setdefault(short, []).append(((short,), name))
+        for options in by_first.values():
+            options.sort(key=lambda entry: -len(entry[0]))
+        return cls(frozenset(names), by_first)
+
+    def match(self, tokens: list[Token], i: int) -> tuple[str, int] | None:
+        """The cast name that starts at token i (capitalized words only), and its last index."""
+        token = tokens[i]
+        if not token.text[:1].isupper():
+            return None
+        for words, name in self.by_first.get(token.text.upper().replace(".", ""), ()):
+            end = i + len(words)
+            if end <= len(tokens) and all(
+                tokens[i + k].text.upper() == w and tokens[i + k].text[:1].isupper()
+                for k, w in enumerate(words)
+            ):
+                return name, end - 1
+        return None
+
+
+@dataclass
+class SceneTags:
+    """What the tagger found in one scene."""
+
+    tags: list[Tag] = field(default_factory=list)
+    cast: list[str] = field(default_factory=list)
+    minors: dict[str, tuple[int, str]] = field(default_factory=dict)
+    _seen: set[tuple[Category, str]] = field(default_factory=set)
+
+    def add(self, category: Category, name: str, line: int, evidence: str) -> None:
+        key = (category, name)
+        if key in self._seen or not name:
+            return
+        # "the case" after "a METAL CASE" is the same thing.
+        if category is not C.CAST and any(
+            c is category and seen.endswith(" " + name) for c, seen in self._seen
+        ):
+            return
+        self._seen.add(key)
+        self.tags.append(Tag(category=category, name=name, line=line, evidence=evidence))
+        if category is C.CAST and name not in self.cast:
+            self.cast.append(name)
+
+
+def tag_scene(scene: Scene, cast: CastIndex, lexicon: Lexicon) -> SceneTags:
+    """Breakdown tags for one scene, each with its line and the words it came from."""
+    found = SceneTags()
+    heading = scene.elements[0] if scene.elements else None
+    if heading is not None:
+        _tag_heading(heading, scene, lexicon, found)
+    for element in scene.elements[1:]:
+        kind = element.type
+        if kind is ElementType.CHARACTER:
+            name, extension = split_cue(element.text)
+            # A voice over from elsewhere is not on this set; off-screen (O.S.) is.
+            if not (extension and "V.O" in extension.upper().replace(" ", "")):
+                found.add(C.CAST, name, element.line, element.text)
+        elif kind is ElementType.ACTION:
+            _tag_prose(element, cast, lexicon, found, caps=True)
+        elif kind is ElementType.PARENTHETICAL:
+            _tag_prose(element, cast, lexicon, found, caps=False)
+        elif kind is ElementType.LYRICS:
+            found.add(C.MUSIC, "song", element.line, element.text.split("\n")[0])
+        elif kind is ElementType.NOTE:
+            found.add(C.NOTES, element.text.lower()[:60], element.line, element.text)
+    _derived(found)
+    return found
+
+
+def _tag_heading(heading: Element, scene: Scene, lexicon: Lexicon, found: SceneTags) -> None:
+    words = " ".join(filter(None, [scene.location, scene.sublocation, scene.time_of_day]))
+    for match in lexicon.find(tokenize(words)):
+        for category in match.categories:
+            if category in (C.VEHICLES, C.WEATHER):
+                found.add(category, match.name, heading.line, heading.text)
+
+
+def _line_of(element: Element, offset: int) -> int:
+    return element.line + element.text.count("\n", 0, offset)
+
+
+def _tag_prose(
+    element: Element, cast: CastIndex, lexicon: Lexicon, found: SceneTags, *, caps: bool
+) -> None:
+    """Action or a parenthetical: cast mentions, capitals, then lexicon terms."""
+    text = element.text
+    tokens = tokenize(text)
+    taken: set[int] = set()
+    i = 0
+    while i < len(tokens):
+        hit = cast.match(tokens, i)
+        if hit:
+            name, last = hit
+            # "MAYA OKAFOR": a surname in capitals belongs to the name.
+            while (
+                last + 1 < len(tokens)
+                and _is_caps(tokens[last + 1])
+                and not text[tokens[last].end : tokens[last + 1].start].strip()
+            ):
+                last += 1
+            evidence = text[tokens[i].start : tokens[last].end]
+            found.add(C.CAST, name, _line_of(element, tokens[i].start), evidence)
+            taken.update(range(i, last + 1))
+            i = last + 1
+        else:
+            i += 1
+    if caps:
+        _tag_capitals(element, tokens, taken, cast, lexicon, found)
+    for match in lexicon.find(tokens):
+        if any(k in taken for k in range(match.first, match.last + 1)):
+            continue
+        first, last = tokens[match.first], tokens[match.last]
+        shouted = all(tokens[k].text.isupper() for k in range(match.first, match.last + 1))
+        evidence = text[first.start : last.end]
+        line = _line_of(element, first.start)
+        before = tokens[match.first - 1].lower if match.first else ""
+        # A bare plural after a verb is a thing ("counts banknotes"); after a noun it is
+        # more likely a verb itself ("rain hammers").
+        plural = singular(last.lower) != last.lower and before.endswith(("s", "ed", "ing"))
+        for category in match.categories:
+            if category in CAPS_ONLY and not shouted:
+                continue
+            if category in NEEDS_DETERMINER and not (
+                shouted or plural or _determined(text, tokens, match.first)
+            ):
+                continue
+            if category is C.EXTRAS and not _is_background(match.name, last, before, lexicon):
+                continue
+            found.add(category, match.name, line, evidence)
+
+
+def _is_background(name: str, last: Token, before: str, lexicon: Lexicon) -> bool:
+    """Plural roles and crowds are extras; "the man" alone is a character, not background."""
+    if name in CROWD_WORDS:
+        return True
+    plural = singular(last.lower) != last.lower or last.lower in ("people", "men", "women")
+    if name in lexicon.plural_only:
+        return plural or before in QUANTIFIERS
+    return True
+
+
+def _tag_capitals(
+    element: Element,
+    tokens: list[Token],
+    taken: set[int],
+    cast: CastIndex,
+    lexicon: Lexicon,
+    found: SceneTags,
+) -> None:
+    """Runs of capitals that the lexicon does not know: new characters, sounds, key props."""
+    text = element.text
+    i = 0
+    while i < len(tokens):
+        if i in taken or not _is_caps(tokens[i]):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(tokens) and j + 1 not in taken and _is_caps(tokens[j + 1]):
+            if text[tokens[j].end : tokens[j + 1].start].strip(" "):
+                break  # punctuation or a line break ends the run
+            j += 1
+        run = tokens[i : j + 1]
+        words = text[run[0].start : run[-1].end]
+        line = _line_of(element, run[0].start)
+        after = text[run[-1].end :]
+        before = tokens[i - 1].lower if i else ""
+        if _INTRO.match(after):
+            # "RUTH ALVAREZ (60s, …)": a character's introduction.
+            name = cast.match(run, 0)
+            found.add(C.CAST, name[0] if name else words.upper(), line, words)
+            age = _AGE.match(after.lstrip())
+            if age and int(age.group(1)) < 16:
+                found.minors[name[0] if name else words.upper()] = (line, words + after[:8])
+        elif not lexicon.find(run):
+            base = verb_base(run[-1].lower)
+            if base in lexicon.sound_verbs:
+                found.add(C.SOUND, base, line, words)
+            elif before in QUANTIFIERS and singular(run[-1].lower) != run[-1].lower:
+                found.add(C.EXTRAS, singular(words.lower()), line, words)
+            elif _determined(text, tokens, i):
+                found.add(C.PROPS, _singular_phrase(words.lower()), line, words)
+            else:
+                i = j + 1
+                continue
+        # Runs the lexicon knows stay free for the lexicon pass; the rest are spent.
+        if not lexicon.find(run) or _INTRO.match(after):
+            taken.update(range(i, j + 1))
+        i = j + 1
+
+
+def _determined(text: str, tokens: list[Token], i: int) -> bool:
+    """A determiner stands before token i, at most one word earlier, in the same sentence."""
+    for back in (1, 2):
+        if i - back < 0:
+            return False
+        gap = text[tokens[i - back].end : tokens[i].start]
+        if any(mark in gap for mark in ".!?;:\n"):
+            return False
+        if tokens[i - back].lower in DETERMINERS:
+            return True
+    return False
+
+
+def _is_caps(token: Token) -> bool:
+    return len(token.text) > 1 and token.text.isupper()
+
+
+def _singular_phrase(words: str) -> str:
+    *head, last = words.split()
+    return " ".join([*head, singular(last)])
+
+
+# Tags that imply others: what a line producer adds to the budget from the breakdown.
+_IMPLIES: dict[Category, tuple[Category, str]] = {
+    C.WEAPONS: (C.ADDITIONAL_LABOUR, "armorer"),
+    C.STUNTS: (C.ADDITIONAL_LABOUR, "stunt coordinator"),
+}
+
+
+def _derived(found: SceneTags) -> None:
+    for tag in list(found.tags):
+        if tag.category is C.ANIMALS:
+            found.add(C.ANIMAL_WRANGLER, tag.name, tag.line, tag.evidence)
+        elif tag.category in _IMPLIES:
+            category, name = _IMPLIES[tag.category]
+            found.add(category, name, tag.line, tag.evidence)
+        elif tag.category is C.EXTRAS and tag.name in CROWD_WORDS:
+            found.add(C.SECURITY, "crowd control", tag.line, tag.evidence)
+        if tag.category is C.WEAPONS:
+            found.add(C.SECURITY, "weapons safety", tag.line, tag.evidence)
+    for line, evidence in found.minors.values():
+        found.add(C.ADDITIONAL_LABOUR, "studio teacher", line, evidence)

@@ -1,0 +1,42 @@
+"""`backlot.toml`: the project's settings, one section per stage that has any."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from backlot.breakdown.models import BreakdownConfig
+from backlot.errors import BacklotError
+
+
+class ProjectConfig(BaseModel):
+    """`backlot.toml`: what the film is and where; stages read their own sections."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = None
+    fps: float = Field(default=24.0, description="Frames per second (24 or 23.976).")
+    resolution: tuple[int, int] = (1920, 1080)
+    latitude: float = Field(default=34.05, ge=-90, le=90, description="Where it is shot.")
+    longitude: float = Field(default=-118.25, ge=-180, le=180)
+    shoot_date: str | None = Field(default=None, description="First shooting day, YYYY-MM-DD.")
+    style: str | None = None
+    seed: int = 0
+    breakdown: BreakdownConfig = Field(default_factory=BreakdownConfig)
+
+
+def load_config(path: Path) -> ProjectConfig:
+    """Read `backlot.toml`; a missing file means the defaults."""
+    if not path.is_file():
+        return ProjectConfig()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return ProjectConfig.model_validate(data)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise BacklotError(f"invalid TOML ({exc})", path) from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise BacklotError(f"{where}: {first['msg']}", path) from None
