@@ -6,6 +6,7 @@ import re
 
 from backlot.script.headings import split_heading
 from backlot.script.models import CharacterStat, Element, ElementType, Scene, Screenplay, TitleEntry
+from backlot.trusted import trusted
 
 _EXTENSION = re.compile(r"\(([^()]*)\)")
 
@@ -31,17 +32,20 @@ def assemble(
         kind = element.type
         if kind is ElementType.SCENE_HEADING:
             parts = split_heading(element.text)
-            current = Scene.model_construct(
-                number=element.scene_number or str(len(scenes) + 1),
-                heading=element.text,
-                int_ext=parts.int_ext,
-                location=parts.location,
-                sublocation=parts.sublocation,
-                time_of_day=parts.time_of_day,
-                line=element.line,
-                start_page=None,
-                eighths=None,
-                elements=[element],
+            current = trusted(
+                Scene,
+                {
+                    "number": element.scene_number or str(len(scenes) + 1),
+                    "heading": element.text,
+                    "int_ext": parts.int_ext,
+                    "location": parts.location,
+                    "sublocation": parts.sublocation,
+                    "time_of_day": parts.time_of_day,
+                    "line": element.line,
+                    "start_page": None,
+                    "eighths": None,
+                    "elements": [element],
+                },
             )
             scenes.append(current)
             continue
@@ -62,4 +66,5 @@ def assemble(
             CharacterStat.model_construct(name=n, dialogue_count=c) for n, c in counts.items()
         ],
         pages=None,
+        warnings=[],
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from backlot.script.models import Span, Style
+from backlot.trusted import trusted
 
 # A single `*` must not be half of a `**`, so "*said **no** today*" nests bold in italic.
 _MARKER = re.compile(
@@ -44,7 +45,7 @@ def parse_emphasis(raw: str) -> tuple[str, list[Span]]:
         length = _walk(line, frozenset(), pieces, runs, length)
     text = "".join(pieces).translate(_RESTORE)
     spans = [
-        Span.model_construct(start=s, end=e, styles=[x for x in _ORDER if x in styles])
+        trusted(Span, {"start": s, "end": e, "styles": [x for x in _ORDER if x in styles]})
         for s, e, styles in _merge(runs)
     ]
     return text, spans

@@ -13,6 +13,7 @@ import re
 from backlot.script.assemble import assemble, split_cue
 from backlot.script.emphasis import parse_emphasis
 from backlot.script.models import Element, ElementType, Screenplay, TitleEntry
+from backlot.trusted import trusted
 
 T = ElementType
 
@@ -66,6 +67,22 @@ def _title_page(lines: list[str]) -> tuple[list[TitleEntry], int]:
         TitleEntry.model_construct(key=key, value=parse_emphasis("\n".join(values))[0], line=no)
         for key, values, no in entries
     ], i
+
+
+def _element(kind: ElementType, text: str, line: int, spans: list, **extra: object) -> Element:
+    values = {
+        "type": kind,
+        "text": text,
+        "line": line,
+        "spans": spans,
+        "scene_number": None,
+        "extension": None,
+        "dual": False,
+        "depth": None,
+        "forced": False,
+    }
+    values.update(extra)
+    return trusted(Element, values)
 
 
 def _is_upper(text: str) -> bool:
@@ -123,12 +140,7 @@ class _BodyParser:
             while (start := line.find("[[")) >= 0 and (end := line.find("]]", start + 2)) >= 0:
                 note = line[start + 2 : end]
                 self.notes_at.setdefault(i, []).append(
-                    Element.model_construct(
-                        type=T.NOTE,
-                        text=note.strip(),
-                        line=i + 1 + line.count("\n", 0, start),
-                        spans=[],
-                    )
+                    _element(T.NOTE, note.strip(), i + 1 + line.count("\n", 0, start), [])
                 )
                 line = line[:start] + line[end + 2 :]
                 found = True
@@ -231,7 +243,7 @@ class _BodyParser:
 
     def _emit(self, kind: ElementType, raw: str, line: int, **extra: object) -> Element:
         text, spans = parse_emphasis(raw)
-        element = Element.model_construct(type=kind, text=text, line=line, spans=spans, **extra)
+        element = _element(kind, text, line, spans, **extra)
         self.elements.append(element)
         return element
 
