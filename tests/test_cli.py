@@ -22,7 +22,10 @@ def test_build_runs_every_stage_then_nothing(film: Path) -> None:
     first = backlot("build", film, "--json")
     assert first.returncode == 0, first.stderr
     report = json.loads(first.stdout)
-    assert [s["name"] for s in report["stages"] if s["ran"]] == ["screenplay"]
+    assert [s["name"] for s in report["stages"] if s["ran"]] == ["screenplay", "breakdown"]
+    build = film.parent / "build"
+    for name in ("breakdown.json", "report.html", "breakdown.csv", "stripboard.csv"):
+        assert (build / name).stat().st_size > 0, name
     screenplay = json.loads((film.parent / "build" / "screenplay.json").read_text())
     assert screenplay["title"] == "NIGHT RUN"
     assert all(scene["start_page"] and scene["eighths"] >= 1 for scene in screenplay["scenes"])

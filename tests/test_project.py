@@ -24,7 +24,7 @@ def film(tmp_path: Path) -> Path:
 
 def test_second_build_runs_no_stage(film: Path) -> None:
     first = Project(film).build()
-    assert first.ran == ["screenplay"]
+    assert first.ran == ["screenplay", "breakdown"]
     output = film.parent / "build" / "screenplay.json"
     data = json.loads(output.read_text())
     assert len(data["scenes"]) == 8 and data["source"] == "script.fountain"
@@ -42,9 +42,11 @@ def test_same_input_same_bytes(film: Path, tmp_path: Path) -> None:
 def test_edit_reruns_and_force_reruns(film: Path) -> None:
     Project(film).build()
     film.write_text(film.read_text().replace("Still wet.", "Still soaked."))
-    assert Project(film).build().ran == ["screenplay"]
+    assert Project(film).build().ran == ["screenplay", "breakdown"]
     assert Project(film).build().ran == []
+    # Forcing a stage re-runs it; its output is unchanged, so what reads it stays cached.
     assert Project(film).build(force=["screenplay"]).ran == ["screenplay"]
+    assert Project(film).build(force=["breakdown"]).ran == ["breakdown"]
     with pytest.raises(BacklotError, match="unknown stage 'nope'"):
         Project(film).build(force=["nope"])
 
@@ -55,6 +57,19 @@ def test_tampered_output_is_rebuilt(film: Path) -> None:
     output.write_text("{}")
     assert Project(film).build().ran == ["screenplay"]
     assert json.loads(output.read_text())["scenes"]
+
+
+def test_config_change_reruns_only_the_stage_that_reads_it(film: Path) -> None:
+    Project(film).build()
+    config = film.parent / "backlot.toml"
+    original = config.read_text()
+    config.write_text(original + "\n[breakdown]\npages_per_day = 2.0\n")
+    assert Project(film).build().ran == ["breakdown"]
+    schedule = json.loads((film.parent / "build" / "breakdown.json").read_text())["schedule"]
+    assert schedule["eighths_per_day"] == 16
+    # A key no stage reads yet changes nothing.
+    config.write_text('style = "noir"\n' + original + "\n[breakdown]\npages_per_day = 2.0\n")
+    assert Project(film).build().ran == []
 
 
 def test_config_errors_name_the_file(tmp_path: Path) -> None:

@@ -17,9 +17,19 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from backlot import __version__
+from backlot.breakdown import analyze
+from backlot.breakdown.llm import LlmTagger
+from backlot.breakdown.report import render_report
+from backlot.breakdown.sheets import breakdown_csv, stripboard_csv
 from backlot.errors import BacklotError
 from backlot.fileio import atomic_write
 from backlot.project import STAGE_NAMES, STAGES, Project, to_json
+from backlot.script import load
+from backlot.script.fdx import write_fdx
+from backlot.script.fountain_writer import write_fountain
+from backlot.script.html import render_html
+from backlot.script.pagination import paginate
+from backlot.script.revisions import lock as lock_pages
 
 app = typer.Typer(
     name="backlot",
@@ -152,14 +162,6 @@ def parse(
     ] = "BLUE",
 ) -> None:
     """Parse SCRIPT and write it as JSON, Final Draft, Fountain, a printed PDF or HTML."""
-    from backlot.script import load
-    from backlot.script.fdx import write_fdx
-    from backlot.script.fountain_writer import write_fountain
-    from backlot.script.html import render_html
-    from backlot.script.pagination import paginate
-    from backlot.script.pdf import write_pdf
-    from backlot.script.revisions import lock as lock_pages
-
     screenplay, warnings = load(script)
     _warn(warnings)
     if to in (ParseFormat.PDF, ParseFormat.HTML):
@@ -168,6 +170,9 @@ def parse(
             paged = lock_pages(screenplay, previous, revision.upper())
         else:
             paged = paginate(screenplay)
+        # reportlab is imported only when a PDF is asked for: it slows every other command.
+        from backlot.script.pdf import write_pdf
+
         data: str | bytes = (
             write_pdf(paged, screenplay)
             if to is ParseFormat.PDF
@@ -186,6 +191,49 @@ def parse(
         return
     atomic_write(output, data)
     err.print(f"wrote {output}")
+
+
+class BreakdownFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+    HTML = "html"
+
+
+@app.command("breakdown")
+def breakdown_command(
+    script: ScriptArg,
+    out_dir: BuildDirOpt = None,
+    fmt: Annotated[
+        BreakdownFormat, typer.Option("--format", help="json, csv (sheets) or html (report).")
+    ] = BreakdownFormat.JSON,
+    llm: Annotated[
+        str | None,
+        typer.Option("--llm", help="OpenAI-compatible endpoint (…/v1) to add a model's tags."),
+    ] = None,
+    llm_model: Annotated[
+        str | None, typer.Option("--llm-model", help="Model name at that endpoint.")
+    ] = None,
+) -> None:
+    """Break SCRIPT down: cast, props, vehicles… with evidence, tension, schedule, DOOD."""
+    project = Project(script, out_dir)
+    settings = project.config.breakdown
+    screenplay, warnings = load(script)
+    _warn(warnings)
+    url = llm or settings.llm_url
+    tagger = LlmTagger(url, llm_model or settings.llm_model) if url else None
+    result = analyze(screenplay, settings, tagger)
+    target = project.build_dir
+    files: dict[Path, str] = {}
+    if fmt is BreakdownFormat.JSON:
+        files[target / "breakdown.json"] = to_json(result)
+    elif fmt is BreakdownFormat.CSV:
+        files[target / "breakdown.csv"] = breakdown_csv(result)
+        files[target / "stripboard.csv"] = stripboard_csv(result)
+    else:
+        files[target / "report.html"] = render_report(result)
+    for path, text in files.items():
+        atomic_write(path, text)
+        err.print(f"wrote {path}")
 
 
 @app.command()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from backlot import script
+from backlot import breakdown, script
 from backlot.config import load_config
 from backlot.errors import BacklotError
 from backlot.fileio import atomic_write
@@ -25,7 +25,7 @@ from backlot.stage import Stage
 CONFIG_FILE = "backlot.toml"
 CACHE_FILE = ".backlot-cache.json"
 
-STAGES: tuple[Stage, ...] = (script.STAGE,)
+STAGES: tuple[Stage, ...] = (script.STAGE, breakdown.STAGE)
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
 
 

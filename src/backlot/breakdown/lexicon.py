@@ -7,9 +7,8 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from types import ModuleType
 from typing import NamedTuple
-
-from lemminflect import getLemma
 
 from backlot.breakdown.models import Category
 
@@ -65,18 +64,32 @@ _PLURALIA = frozenset(
 
 
 @cache
+def _lemminflect() -> ModuleType:
+    """lemminflect, imported on first use: it loads numpy, which every CLI call would pay."""
+    import lemminflect
+
+    return lemminflect
+
+
+@cache
+def word_classes(word: str) -> dict[str, tuple[str, ...]]:
+    """The dictionary's parts of speech for a lower-case word; empty for unknown words."""
+    return _lemminflect().getAllLemmas(word)
+
+
+@cache
 def singular(word: str) -> str:
     """The singular of a lower-case noun ("guards" → "guard"); other words unchanged."""
     if len(word) < 4 or not word.endswith("s") or word.endswith("ss") or word in _PLURALIA:
         return word
-    lemma = getLemma(word, upos="NOUN")
+    lemma = _lemminflect().getLemma(word, upos="NOUN")
     return lemma[0] if lemma else word
 
 
 @cache
 def verb_base(word: str) -> str:
     """The base form of a lower-case verb ("screeches" → "screech")."""
-    lemma = getLemma(word, upos="VERB")
+    lemma = _lemminflect().getLemma(word, upos="VERB")
     return lemma[0] if lemma else word
 
 
@@ -97,6 +110,7 @@ class Lexicon:
     by_first: dict[str, list[tuple[tuple[str, ...], tuple[Category, ...], str]]]
     plural_only: frozenset[str]
     sound_verbs: frozenset[str]
+    prose_sound_verbs: frozenset[str]
     terms: dict[Category, frozenset[str]]
 
     def find(self, tokens: list[Token]) -> list[Match]:
@@ -159,5 +173,6 @@ def load_lexicon() -> Lexicon:
         by_first=by_first,
         plural_only=frozenset(data["plural_only"]["extras"]),
         sound_verbs=frozenset(data["caps_verbs"]["sound"]),
+        prose_sound_verbs=frozenset(data["prose_verbs"]["sound"]),
         terms=terms,
     )

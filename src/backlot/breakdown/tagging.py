@@ -13,7 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from backlot.breakdown.lexicon import Lexicon, Token, singular, tokenize, verb_base
+from backlot.breakdown.lexicon import (
+    Lexicon,
+    Token,
+    singular,
+    tokenize,
+    verb_base,
+    word_classes,
+)
 from backlot.breakdown.models import Category, Tag
 from backlot.script.assemble import split_cue
 from backlot.script.models import Element, ElementType, Scene
@@ -79,24 +86,9 @@ QUANTIFIERS = frozenset(
         "crowds",
     ]
 )
+# Words of a cue that are not what others call the character by ("THE BOSS" is "the Boss").
 TITLES = frozenset(
-    [
-        "MR",
-        "MRS",
-        "MS",
-        "MISS",
-        "DR",
-        "DOCTOR",
-        "OLD",
-        "YOUNG",
-        "LITTLE",
-        "BIG",
-        "SIR",
-        "LADY",
-        "LORD",
-        "UNCLE",
-        "AUNT",
-    ]
+    "THE A AN MR MRS MS MISS DR DOCTOR OLD YOUNG LITTLE BIG SIR LADY LORD UNCLE AUNT".split()
 )
 _INTRO = re.compile(r"\s*\((?:\d|[a-z]*\s*\d|late|early|mid|teen|twent|thirt|fort|fift|sixt)")
 _AGE = re.compile(r"\(\s*(\d{1,2})\b")
@@ -107,6 +99,13 @@ CAPS_ONLY = frozenset({C.SPECIAL_EQUIPMENT, C.MECHANICAL_EFFECTS})
 # So do sounds in lower case: "a scream" is a sound, "the sirens wail" has one (siren).
 NEEDS_DETERMINER = frozenset({C.PROPS, C.SET_DRESSING, C.SOUND})
 CROWD_WORDS = frozenset({"crowd", "mob", "audience", "congregation", "army"})
+PEOPLE = frozenset(
+    {"man", "woman", "guy", "girl", "boy", "kid", "child", "person", "lady", "gentleman"}
+)
+# Capitals that are script vocabulary, not things: camera words and sound cues' labels.
+CAPS_STOPWORDS = frozenset(
+    {"POV", "ANGLE", "SOUND", "NOISE", "VOICE", "BEAT", "SHOT", "CLOSE", "WIDE", "LATER"}
+)
 
 
 @dataclass(frozen=True)
@@ -129,7 +128,7 @@ class CastIndex:
             # "MAYA OKAFOR" is called "Maya"; "DR. BENNET" is called "Bennet".
             given = [w for w in words if w not in TITLES]
             if len(words) > 1 and given:
-                short = given[0] if words[0] not in TITLES else given[-1]
+                short = given[0]
                 if short not in names and firsts.count(short) <= 1 and len(short) > 2:
                     by_first.setdefault(short, []).append(((short,), name))
         for options in by_first.values():
@@ -224,6 +223,16 @@ def _tag_prose(
         hit = cast.match(tokens, i)
         if hit:
             name, last = hit
+            # "DICK STEEL" for STEEL: a first name in capitals belongs to the name.
+            first = i
+            while (
+                first - 1 >= 0
+                and first - 1 not in taken
+                and _is_caps(tokens[first - 1])
+                and tokens[i].text.isupper()
+                and not text[tokens[first - 1].end : tokens[first].start].strip()
+            ):
+                first -= 1
             # "MAYA OKAFOR": a surname in capitals belongs to the name.
             while (
                 last + 1 < len(tokens)
@@ -231,14 +240,15 @@ def _tag_prose(
                 and not text[tokens[last].end : tokens[last + 1].start].strip()
             ):
                 last += 1
-            evidence = text[tokens[i].start : tokens[last].end]
-            found.add(C.CAST, name, _line_of(element, tokens[i].start), evidence)
-            taken.update(range(i, last + 1))
+            evidence = text[tokens[first].start : tokens[last].end]
+            found.add(C.CAST, name, _line_of(element, tokens[first].start), evidence)
+            taken.update(range(first, last + 1))
             i = last + 1
         else:
             i += 1
     if caps:
         _tag_capitals(element, tokens, taken, cast, lexicon, found)
+    _tag_sound_verbs(element, tokens, taken, lexicon, found)
     for match in lexicon.find(tokens):
         if any(k in taken for k in range(match.first, match.last + 1)):
             continue
@@ -260,6 +270,33 @@ def _tag_prose(
             if category is C.EXTRAS and not _is_background(match.name, last, before, lexicon):
                 continue
             found.add(category, match.name, line, evidence)
+
+
+def _tag_sound_verbs(
+    element: Element, tokens: list[Token], taken: set[int], lexicon: Lexicon, found: SceneTags
+) -> None:
+    """Sounds written as verbs in prose: "the phone rings", "everyone's shouting".
+
+    A verb right after the sound's source ("Its SIREN wails") is that same sound; a word
+    after a determiner is a noun ("a ring"), left to the lexicon.
+    """
+    for i, token in enumerate(tokens):
+        if i in taken or token.text.isupper():
+            continue
+        if not token.lower.endswith(("s", "ing", "ed")) and not (
+            i and singular(tokens[i - 1].lower) != tokens[i - 1].lower
+        ):
+            continue
+        base = verb_base(token.lower)
+        if base not in lexicon.prose_sound_verbs:
+            continue
+        previous = tokens[i - 1].lower if i else ""
+        if previous in DETERMINERS or any(
+            t.category is C.SOUND and t.evidence.lower().endswith(previous) for t in found.tags
+        ):
+            continue
+        found.add(C.SOUND, base, _line_of(element, token.start), token.text)
+        taken.add(i)
 
 
 def _is_background(name: str, last: Token, before: str, lexicon: Lexicon) -> bool:
@@ -305,20 +342,45 @@ def _tag_capitals(
             if age and int(age.group(1)) < 16:
                 found.minors[name[0] if name else words.upper()] = (line, words + after[:8])
         elif not lexicon.find(run):
-            base = verb_base(run[-1].lower)
-            if base in lexicon.sound_verbs:
-                found.add(C.SOUND, base, line, words)
-            elif before in QUANTIFIERS and singular(run[-1].lower) != run[-1].lower:
-                found.add(C.EXTRAS, singular(words.lower()), line, words)
-            elif _determined(text, tokens, i):
-                found.add(C.PROPS, _singular_phrase(words.lower()), line, words)
-            else:
+            determined = _determined(text, tokens, i)
+            kind = _classify_capitals(run, before, after, determined, lexicon)
+            if kind is None:
                 i = j + 1
                 continue
+            category, name = kind
+            found.add(category, name, line, words)
         # Runs the lexicon knows stay free for the lexicon pass; the rest are spent.
         if not lexicon.find(run) or _INTRO.match(after):
             taken.update(range(i, j + 1))
         i = j + 1
+
+
+def _classify_capitals(
+    run: list[Token], before: str, after: str, determined: bool, lexicon: Lexicon
+) -> tuple[Category, str] | None:
+    """What a run of capitals the lexicon does not know is, by the dictionary's word classes.
+
+    A word no dictionary knows is a sound written out (PTEW, KRUMF); a sound verb is a
+    sound (CRACKLES, a CLACK); a role ends in a person noun (AN EXTREMELY HANDSOME MAN); a
+    noun after a determiner is a key prop (a padded ENVELOPE).
+    """
+    last = run[-1].lower
+    if run[0].text in CAPS_STOPWORDS or last.upper() in CAPS_STOPWORDS:
+        return None
+    # An unknown word standing alone as its own exclamation: "PTEW!", "KRUMF."
+    if len(run) == 1 and not word_classes(last) and after.lstrip()[:1] in ("!", "."):
+        return C.SOUND, last
+    base = verb_base(last)
+    if base in lexicon.sound_verbs:
+        return C.SOUND, base
+    if singular(last) in PEOPLE:
+        plural = before in QUANTIFIERS or singular(last) != last
+        return C.EXTRAS, singular(last) if plural else " ".join(t.lower for t in run)
+    if determined and "NOUN" in word_classes(last):
+        if before in QUANTIFIERS and singular(last) != last:
+            return C.EXTRAS, _singular_phrase(" ".join(t.lower for t in run))
+        return C.PROPS, _singular_phrase(" ".join(t.lower for t in run))
+    return None
 
 
 def _determined(text: str, tokens: list[Token], i: int) -> bool:

@@ -52,6 +52,10 @@ TIME_OF_DAY: dict[str, str] = {
 }
 
 
+# Time words outside the vocabulary that still name when, not where: kept verbatim.
+_RELATIVE_TIME = re.compile(r"\bLATER$|^SAME\b|^CONTINU|\bMORNING$|\bNIGHT$", re.IGNORECASE)
+
+
 class Heading(NamedTuple):
     """The parts of one scene heading."""
 
@@ -65,7 +69,7 @@ def normalize_time_of_day(word: str) -> str | None:
     """The vocabulary word for `word`, or None when it is not a time of day."""
     key = re.sub(r"[^A-Z' ]+", " ", word.upper()).strip()
     key = re.sub(r"\s+", " ", key)
-    key = key.removeprefix("THE ")
+    key = key.removeprefix("THE ").removeprefix("NEXT ").removeprefix("FOLLOWING ")
     return TIME_OF_DAY.get(key)
 
 
@@ -82,9 +86,15 @@ def split_heading(heading: str) -> Heading:
         prefix = re.sub(r"[\s.]", "", match.group("p").upper())
         int_ext = _INT_EXT.get(prefix, "INT/EXT")
         text = text[match.end() :]
-    parts = [p.strip() for p in _PARTS.split(text) if p and p.strip()]
+    # Bracketed asides ("- [THE STORM]", "(1985)") qualify the scene; they are not its parts.
+    parts = [p.strip() for p in _PARTS.split(text) if p and p.strip() and p.strip()[0] != "["]
     if not parts:
         return Heading(int_ext, "", None, None)
+    if len(parts) == 1 and ", " in parts[0]:
+        # "INT. SAUSALITO HOME, THE NEXT MORNING": some writers use a comma for the dash.
+        place, _, last = parts[0].rpartition(", ")
+        if normalize_time_of_day(last) or _RELATIVE_TIME.search(last):
+            parts = [place, last]
     time_of_day = None
     if len(parts) >= 2:
         last = re.sub(r"\s*\(.*?\)\s*", " ", parts[-1]).strip() or parts[-1]
@@ -92,7 +102,7 @@ def split_heading(heading: str) -> Heading:
         if known is not None:
             time_of_day = known
             parts.pop()
-        elif len(parts) >= 3:
+        elif len(parts) >= 3 or _RELATIVE_TIME.search(last):
             time_of_day = parts.pop()
     location = parts[0]
     sublocation = " - ".join(parts[1:]) or None
