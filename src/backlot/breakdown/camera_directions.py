@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from backlot.breakdown.models import CameraDirection
+from backlot.script.headings import normalize_time_of_day
 from backlot.script.models import ElementType, Scene
 
 # Written form → the kind the shot planner reads. Longest forms first, so "EXTREME CLOSE
@@ -102,10 +103,13 @@ def _direction(line: str, line_no: int) -> CameraDirection | None:
         form = match.group()
         owner = text[: match.start()].strip(" :-").removesuffix("'S").strip()
         # The subject runs to the end of the sentence or of the heading part.
-        after = re.split(r"[.!?](?:\s|$)| - ", text[match.end() :])[0]
+        after = text[match.end() :]
         while (lead := _LEAD.match(after)) and lead.end():
             after = after[lead.end() :]
-        subject = owner if _KIND_OF[form] == "POV" and owner else after.strip(" .:") or owner
+        after = re.split(r"[.!?](?:\s|$)| - ", after)[0]
+        if normalize_time_of_day(after):
+            after = ""  # "AERIAL SHOT - DAY": the heading's time, not a subject
+        subject = owner if _KIND_OF[form] == "POV" else after.strip(" .:")
         return CameraDirection(
             kind=_KIND_OF[form], subject=subject or None, line=line_no, text=line
         )

@@ -98,7 +98,8 @@ article.sheet { background: #fff; border: 1px solid var(--rule); border-radius: 
   text-transform: uppercase; letter-spacing: 0.05em; }
 .tags dd { margin: 0; display: flex; flex-wrap: wrap; gap: 4px; }
 .chip { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px;
-  line-height: 18px; white-space: nowrap; }
+  line-height: 18px; white-space: nowrap; max-width: 100%; overflow: hidden;
+  text-overflow: ellipsis; }
 .chip.llm { outline: 1.5px dashed var(--ink); outline-offset: 1px; }
 .untagged { margin: 8px 0 0 40px; color: var(--muted); font-size: 12px; }
 .key { display: flex; gap: 8px; margin-bottom: 10px; font-size: 12px; }
@@ -116,18 +117,18 @@ article.sheet { background: #fff; border: 1px solid var(--rule); border-radius: 
   font-weight: 600; letter-spacing: 0.06em; text-transform: uppercase; }
 .dood-wrap { overflow-x: auto; }
 table.dood { border-collapse: collapse; background: #fff; font-size: 13px; }
-.dood th, .dood td { border: 1px solid var(--rule); padding: 4px 8px; width: 44px;
+.dood th, .dood td { border: 1px solid var(--rule); padding: 4px 6px; width: 40px;
   text-align: center;
   font-variant-numeric: tabular-nums; }
 .dood thead th { background: #eef0f3; font-size: 12px; }
-.dood th.name { text-align: left; white-space: nowrap; width: auto; min-width: 160px; }
+.dood th.name { text-align: left; width: auto; min-width: 160px; }
 .dood td.work { background: #e6eef8; font-weight: 600; }
 .dood td.hold { background: #f1f2f4; color: var(--muted); }
 .dood td.prep { background: #fbf3e4; font-style: italic; }
 .dood .total { background: #f7f8fa; font-weight: 600; }
 .dood tfoot th, .dood tfoot td { background: #eef0f3; font-weight: 600; }
 .dood th.offday { color: var(--muted); font-style: italic; }
-@media (max-width: 820px) { .charts, .sheets { grid-template-columns: 1fr; } }
+@media screen and (max-width: 820px) { .charts, .sheets { grid-template-columns: 1fr; } }
 @media print {
   @page { margin: 12mm; }
   body { background: #fff; font-size: 11px; }
@@ -139,6 +140,9 @@ table.dood { border-collapse: collapse; background: #fff; font-size: 13px; }
   figure, article.sheet { border-color: #c9ced6; }
   h2.page { break-before: page; }
   .strip, .daybreak, tr { break-inside: avoid; }
+  .dood-wrap { overflow: visible; }
+  .dood th, .dood td { width: auto; padding: 2px 4px; }
+  .dood th.name { min-width: 0; }
 }
 """
 
@@ -161,6 +165,12 @@ def _ink_on(colour: str) -> str:
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
     return _INK if luminance > 0.179 else _WHITE_INK
+
+
+def _share(part: float, whole: float) -> str:
+    """`part` as a whole percentage of `whole`; a sliver shows as "<1%", never as "0%"."""
+    share = part / whole if whole else 0.0
+    return "<1%" if 0 < share < 0.005 else f"{share:.0%}"
 
 
 def _f(value: float) -> str:
@@ -382,7 +392,7 @@ def _split_chart(scenes: list[SceneBreakdown]) -> str:
             eighths = sum(s.eighths for s in members)
             w = eighths / total * width
             colour = _SPLIT_COLOURS.get(value, _OTHER_COLOUR)
-            share = f"{eighths / total:.0%}"
+            share = _share(eighths, total)
             detail = f"{len(members)} sc · {pages_text(eighths)} pp"
             body.append(
                 f"<g><title>{escape(value)}: {detail} ({share})</title>"
@@ -413,13 +423,13 @@ def _charts(breakdown: Breakdown) -> str:
         _Bar(s.name, s.eighths, f"{pages_text(s.eighths)} pp", f"{s.name}: {len(s.scenes)} sc")
         for s in sets
     ]
-    words = sum(c.words for c in breakdown.cast) or 1
+    words = sum(c.words for c in breakdown.cast)
     talkers = sorted(breakdown.cast, key=lambda c: (-c.words, c.id))
     word_bars = [
         _Bar(
             c.name,
             c.words,
-            f"{c.words:,} · {c.words / words:.0%}",
+            f"{c.words:,} · {_share(c.words, words)}",
             f"{c.name}: {c.words:,} words in {c.lines} speeches",
         )
         for c in talkers
@@ -447,6 +457,11 @@ def _charts(breakdown: Breakdown) -> str:
 # -------------------------------------------------------------------------- breakdown sheets
 
 
+def _paint(style: CategoryStyle) -> str:
+    """The inline style that colours a chip in its category's colour, with readable text."""
+    return f"background:{style.colour};color:{_ink_on(style.colour)}"
+
+
 def _chip(tag: Tag, style: CategoryStyle) -> str:
     """A tag as a chip in its category colour; hovering shows the evidence and its line."""
     title = f"Line {tag.line}: {tag.evidence}"
@@ -455,8 +470,8 @@ def _chip(tag: Tag, style: CategoryStyle) -> str:
         title += f"\n(found by {tag.source})"
         cls += " llm"
     return (
-        f'<span class="{cls}" style="background:{style.colour};color:{_ink_on(style.colour)}" '
-        f'title="{escape(title)}">{escape(tag.name)}</span>'
+        f'<span class="{cls}" style="{_paint(style)}" title="{escape(title)}">'
+        f"{escape(tag.name)}</span>"
     )
 
 
@@ -493,8 +508,7 @@ def _sheets(breakdown: Breakdown, cast: dict[str, list[str]]) -> str:
     styles = category_styles()
     used = {t.category for s in breakdown.scenes for t in s.tags}
     legend = "".join(
-        f'<span class="chip" style="background:{styles[c].colour};'
-        f'color:{_ink_on(styles[c].colour)}">{escape(styles[c].label)}</span>'
+        f'<span class="chip" style="{_paint(styles[c])}">{escape(styles[c].label)}</span>'
         for c in Category
         if c in used
     )

@@ -1,0 +1,129 @@
+"""Breakdown quality and speed.
+
+Quality: precision, recall and F1 per category against the hand-annotated scenes in
+tests/breakdown/annotations/ (39 scenes of six scripts), plus INT/EXT and time-of-day
+accuracy and the speaking cast. Speed: the breakdown of every corpus script (parse and
+pagination excluded, they are the script stage's), best of N runs.
+
+    .venv/bin/python benchmarks/breakdown.py [--runs N] [--json]
+
+The corpus is found at $BACKLOT_SHARED or ../shared next to the repository root.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from backlot.breakdown import analyze
+from backlot.breakdown.evaluation import evaluate
+from backlot.breakdown.models import Breakdown, BreakdownConfig
+from backlot.script import load
+from backlot.script.models import Screenplay
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ANNOTATIONS = sorted((REPO_ROOT / "tests" / "breakdown" / "annotations").glob("*.toml"))
+EXAMPLE = REPO_ROOT / "examples" / "night_run" / "script.fountain"
+GOALS = {"props": 0.8, "vehicles": 0.8, "wardrobe": 0.8, "sound": 0.8, "special_effects": 0.8}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="timing runs per script (best of)")
+    parser.add_argument("--json", action="store_true", help="print machine-readable figures")
+    args = parser.parse_args()
+    shared = Path(os.environ.get("BACKLOT_SHARED", REPO_ROOT.parent / "shared"))
+    scripts_dir = shared / "corpus" / "scripts"
+    if not scripts_dir.is_dir():
+        print(f"corpus not found at {scripts_dir} (set BACKLOT_SHARED)", file=sys.stderr)
+        return 2
+
+    loaded: dict[str, tuple[Screenplay, Breakdown]] = {}
+
+    def load_script(name: str) -> tuple[Screenplay, Breakdown]:
+        if name not in loaded:
+            path = EXAMPLE if name == "night_run" else scripts_dir / name
+            screenplay, _ = load(path)
+            loaded[name] = (screenplay, analyze(screenplay, BreakdownConfig()))
+        return loaded[name]
+
+    result = evaluate(ANNOTATIONS, load_script)
+    timings = {}
+    for path in sorted(scripts_dir.glob("*.fountain")):
+        screenplay, _ = load(path)
+        best = float("inf")
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            analyze(screenplay, BreakdownConfig())
+            best = min(best, time.perf_counter() - start)
+        timings[path.name] = {"pages": screenplay.pages, "seconds": round(best, 4)}
+
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "scenes": result.scenes,
+                    "heading_errors": result.heading_errors,
+                    "speaking_cast": {
+                        "precision": result.speaking_cast.precision,
+                        "recall": result.speaking_cast.recall,
+                    },
+                    "categories": {
+                        name: {
+                            "precision": s.precision,
+                            "recall": s.recall,
+                            "f1": s.f1,
+                            "gold": s.true_pos + s.false_neg,
+                        }
+                        for name, s in result.categories.items()
+                    },
+                    "timings": timings,
+                },
+                indent=2,
+            )
+        )
+        return 0
+
+    console = Console()
+    table = Table(title=f"Breakdown quality on {result.scenes} hand-annotated scenes")
+    for column in ("category", "gold", "found", "precision", "recall", "F1", "goal"):
+        table.add_column(column, justify="left" if column == "category" else "right")
+    for name, s in result.categories.items():
+        goal = GOALS.get(name)
+        mark = "" if goal is None else (f"≥{goal} ✓" if s.f1 >= goal else f"≥{goal} ✗")
+        table.add_row(
+            name,
+            str(s.true_pos + s.false_neg),
+            str(s.true_pos + s.false_pos),
+            f"{s.precision:.2f}",
+            f"{s.recall:.2f}",
+            f"{s.f1:.2f}",
+            mark,
+        )
+    console.print(table)
+    sc = result.speaking_cast
+    console.print(
+        f"speaking cast: precision {sc.precision:.2f}, recall {sc.recall:.2f} (goal 1.00); "
+        f"INT/EXT and time of day: {result.scenes - len(result.heading_errors)}/{result.scenes}"
+        " scenes right (goal all)"
+    )
+    for error in result.heading_errors:
+        console.print(f"  {error}")
+    timing = Table(title=f"Breakdown time (best of {args.runs}; goal: a feature under 2 s)")
+    for column in ("script", "pages", "seconds"):
+        timing.add_column(column, justify="left" if column == "script" else "right")
+    for name, t in timings.items():
+        timing.add_row(name, str(t["pages"]), f"{t['seconds']:.3f}")
+    console.print(timing)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
