@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,12 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def corpus_dir(shared_dir: Path) -> Path:
     return shared_dir / "corpus"
+
+
+@pytest.fixture
+def film(tmp_path: Path) -> Path:
+    """A fresh copy of the bundled example (its build/ left behind), so builds write in tmp."""
+    shutil.copytree(
+        EXAMPLES / "night_run", tmp_path / "film", ignore=shutil.ignore_patterns("build")
+    )
+    return tmp_path / "film" / "script.fountain"

@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.cli_helpers import backlot
-from tests.conftest import EXAMPLES
-
-
-@pytest.fixture
-def film(tmp_path: Path) -> Path:
-    shutil.copytree(EXAMPLES / "night_run", tmp_path / "film")
-    return tmp_path / "film" / "script.fountain"
 
 
 def test_build_runs_every_stage_then_nothing(film: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,14 +11,6 @@ from backlot.config import load_config
 from backlot.errors import BacklotError
 from backlot.fileio import atomic_write
 from backlot.project import CACHE_FILE, Project
-from tests.conftest import EXAMPLES
-
-
-@pytest.fixture
-def film(tmp_path: Path) -> Path:
-    """A copy of the bundled example, so builds write into tmp."""
-    shutil.copytree(EXAMPLES / "night_run", tmp_path / "film")
-    return tmp_path / "film" / "script.fountain"
 
 
 def test_second_build_runs_no_stage(film: Path) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from backlot.breakdown.lexicon import singular
 from backlot.breakdown.models import Breakdown, Category
 from backlot.script.assemble import split_cue
 from backlot.script.headings import normalize_time_of_day
@@ -74,8 +75,13 @@ class Evaluation:
 
 
 def _same(predicted: str, gold: str) -> bool:
-    p, g = predicted.lower(), gold.lower()
+    p, g = _singular_name(predicted), _singular_name(gold)
     return p == g or p.endswith(" " + g) or g.endswith(" " + p)
+
+
+def _singular_name(name: str) -> str:
+    *head, last = name.lower().split() or [""]
+    return " ".join([*head, singular(last)])
 
 
 def _score(score: Score, predicted: list[str], gold: list[str], where: str) -> None:
@@ -93,13 +99,9 @@ def _score(score: Score, predicted: list[str], gold: list[str], where: str) -> N
 
 
 def _speakers(screenplay: Screenplay, index: int) -> set[str]:
+    """Everyone with a cue in the scene: the speaking cast is scored among them."""
     scene = screenplay.scenes[index]
-    return {
-        split_cue(e.text)[0]
-        for e in scene.elements
-        if e.type is ElementType.CHARACTER
-        and "V.O" not in (split_cue(e.text)[1] or "").upper().replace(" ", "")
-    }
+    return {split_cue(e.text)[0] for e in scene.elements if e.type is ElementType.CHARACTER}
 
 
 def evaluate(

@@ -111,6 +111,7 @@ class Lexicon:
     plural_only: frozenset[str]
     sound_verbs: frozenset[str]
     prose_sound_verbs: frozenset[str]
+    ambiguous_wardrobe: frozenset[str]
     terms: dict[Category, frozenset[str]]
 
     def find(self, tokens: list[Token]) -> list[Match]:
@@ -174,5 +175,6 @@ def load_lexicon() -> Lexicon:
         plural_only=frozenset(data["plural_only"]["extras"]),
         sound_verbs=frozenset(data["caps_verbs"]["sound"]),
         prose_sound_verbs=frozenset(data["prose_verbs"]["sound"]),
+        ambiguous_wardrobe=frozenset(data["needs_determiner"]["wardrobe"]),
         terms=terms,
     )

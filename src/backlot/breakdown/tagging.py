@@ -98,6 +98,7 @@ CAPS_ONLY = frozenset({C.SPECIAL_EQUIPMENT, C.MECHANICAL_EFFECTS})
 # Things in hand need a determiner before them, so verbs ("can", "match") are not props.
 # So do sounds in lower case: "a scream" is a sound, "the sirens wail" has one (siren).
 NEEDS_DETERMINER = frozenset({C.PROPS, C.SET_DRESSING, C.SOUND})
+WEARING = frozenset({"wearing", "wears", "wear", "in", "with", "dons", "sporting"})
 CROWD_WORDS = frozenset({"crowd", "mob", "audience", "congregation", "army"})
 PEOPLE = frozenset(
     {"man", "woman", "guy", "girl", "boy", "kid", "child", "person", "lady", "gentleman"}
@@ -174,6 +175,21 @@ class SceneTags:
             self.cast.append(name)
 
 
+# Cues spoken by a crowd ("VARIOUS TOWNFOLK", "ALL") are background, not a cast member.
+GROUP_CUES = frozenset({"VARIOUS", "ALL", "EVERYONE", "CROWD", "TOGETHER", "OTHERS"})
+# A speaker heard through a device is not on the set: the cue names the device, or the
+# extension says how the voice arrives (V.O., ON PHONE, FILTERED…). Off-screen (O.S.) is.
+_REMOTE_NAMES = re.compile(r"\b(?:VOICE|INTERCOM|RADIO|SPEAKER|TV|TELEVISION|P\.?A\.?|RECORDING)\b")
+_REMOTE_EXTENSIONS = re.compile(r"V\.?\s*O\.?|PHONE|FILTERED|RADIO|\bTV\b|SPEAKER|RECORD")
+
+
+def on_set(name: str, extension: str | None) -> bool:
+    """Whether a speaker is physically in the scene (and so cast for its day)."""
+    if _REMOTE_NAMES.search(name):
+        return False
+    return not (extension and _REMOTE_EXTENSIONS.search(extension.upper()))
+
+
 def tag_scene(scene: Scene, cast: CastIndex, lexicon: Lexicon) -> SceneTags:
     """Breakdown tags for one scene, each with its line and the words it came from."""
     found = SceneTags()
@@ -184,8 +200,9 @@ def tag_scene(scene: Scene, cast: CastIndex, lexicon: Lexicon) -> SceneTags:
         kind = element.type
         if kind is ElementType.CHARACTER:
             name, extension = split_cue(element.text)
-            # A voice over from elsewhere is not on this set; off-screen (O.S.) is.
-            if not (extension and "V.O" in extension.upper().replace(" ", "")):
+            if name.split()[0] in GROUP_CUES:
+                found.add(C.EXTRAS, name.lower(), element.line, element.text)
+            elif on_set(name, extension):
                 found.add(C.CAST, name, element.line, element.text)
         elif kind is ElementType.ACTION:
             _tag_prose(element, cast, lexicon, found, caps=True)
@@ -200,8 +217,8 @@ def tag_scene(scene: Scene, cast: CastIndex, lexicon: Lexicon) -> SceneTags:
 
 
 def _tag_heading(heading: Element, scene: Scene, lexicon: Lexicon, found: SceneTags) -> None:
-    words = " ".join(filter(None, [scene.location, scene.sublocation, scene.time_of_day]))
-    for match in lexicon.find(tokenize(words)):
+    """A vehicle set (INT. TAXI) and weather in the heading ("- NIGHT - [THE STORM]")."""
+    for match in lexicon.find(tokenize(heading.text)):
         for category in match.categories:
             if category in (C.VEHICLES, C.WEATHER):
                 found.add(category, match.name, heading.line, heading.text)
@@ -263,11 +280,21 @@ def _tag_prose(
         for category in match.categories:
             if category in CAPS_ONLY and not shouted:
                 continue
-            if category in NEEDS_DETERMINER and not (
-                shouted or plural or _determined(text, tokens, match.first)
+            needs_determiner = category in NEEDS_DETERMINER or (
+                category is C.WARDROBE and match.name in lexicon.ambiguous_wardrobe
+            )
+            if needs_determiner and not (
+                shouted
+                or plural
+                or _determined(text, tokens, match.first)
+                or (category is C.WARDROBE and _described(text, tokens, match.first))
             ):
                 continue
-            if category is C.EXTRAS and not _is_background(match.name, last, before, lexicon):
+            if (
+                category is C.EXTRAS
+                and not shouted
+                and not _is_background(match.name, last, before, lexicon)
+            ):
                 continue
             found.add(category, match.name, line, evidence)
 
@@ -291,9 +318,7 @@ def _tag_sound_verbs(
         if base not in lexicon.prose_sound_verbs:
             continue
         previous = tokens[i - 1].lower if i else ""
-        if previous in DETERMINERS or any(
-            t.category is C.SOUND and t.evidence.lower().endswith(previous) for t in found.tags
-        ):
+        if previous in DETERMINERS or singular(previous) in lexicon.terms[C.SOUND]:
             continue
         found.add(C.SOUND, base, _line_of(element, token.start), token.text)
         taken.add(i)
@@ -394,6 +419,16 @@ def _determined(text: str, tokens: list[Token], i: int) -> bool:
         if tokens[i - back].lower in DETERMINERS:
             return True
     return False
+
+
+def _described(text: str, tokens: list[Token], i: int) -> bool:
+    """Clothes in a character's description: "(30s, wiry, red rain jacket)", "wearing X"."""
+    start = tokens[i - 2].end if i > 1 else 0
+    return (
+        "(" in text[start : tokens[i].start]
+        or "," in text[start : tokens[i].start]
+        or any(tokens[k].lower in WEARING for k in (i - 1, i - 2) if k >= 0)
+    )
 
 
 def _is_caps(token: Token) -> bool:
