@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from backlot.script.fountain import parse_fountain
+from backlot.script.models import Element, Style
 from backlot.script.models import ElementType as T
-from backlot.script.models import Style
+from backlot.trusted import check_fields
 from tests.conftest import EXAMPLES, shared_root
 
 
@@ -242,3 +243,18 @@ def test_big_fish_counts(corpus_dir: Path) -> None:
     assert len(sp.scenes) > 150
     names = {c.name for c in sp.characters}
     assert {"EDWARD", "WILL", "SANDRA", "JOSEPHINE"} <= names
+
+
+def test_trusted_elements_are_whole_models() -> None:
+    """The parser builds models without validation; each must still equal a validated one."""
+    sp = parse_fountain(
+        "Title: T\n\n# Act\n\n= syn\n\nINT. A - DAY #1#\n\n*Bold* move [[n]].\n\n"
+        "BOB (V.O.)\n(beat)\nHi.\n\nAL ^\nYo.\n\n~la\n\n>x<\n\n===\n"
+    )
+    for element in sp.elements:
+        check_fields(element)
+        for span in element.spans:
+            check_fields(span)
+        assert Element.model_validate(element.model_dump()) == element
+    for scene in sp.scenes:
+        check_fields(scene)

@@ -23,7 +23,6 @@ _INDENTED = re.compile(r"^(?: {3,}|\t)")
 _HEADING = re.compile(r"^(?:INT\.?/EXT|EXT\.?/INT|I/E|E/I|INT|EXT|EST)(?:\.|\s)", re.IGNORECASE)
 _SCENE_NUMBER = re.compile(r"\s+#([A-Za-z0-9.\-]+)#\s*$|^#([A-Za-z0-9.\-]+)#\s*$")
 _PAGE_BREAK = re.compile(r"^={3,}\s*$")
-_PARENTHETICAL = re.compile(r"^\s*\(.*\)\s*$")
 _TAB = "    "
 _FORCING = frozenset("!@~#=>.")
 
@@ -70,6 +69,7 @@ def _title_page(lines: list[str]) -> tuple[list[TitleEntry], int]:
 
 
 def _element(kind: ElementType, text: str, line: int, spans: list, **extra: object) -> Element:
+    """An element with every field given, for `trusted` (the parser's output is valid)."""
     values = {
         "type": kind,
         "text": text,
@@ -81,7 +81,8 @@ def _element(kind: ElementType, text: str, line: int, spans: list, **extra: obje
         "depth": None,
         "forced": False,
     }
-    values.update(extra)
+    if extra:
+        values.update(extra)
     return trusted(Element, values)
 
 
@@ -95,118 +96,108 @@ def _strip_trailing(line: str) -> str:
 
 
 class _BodyParser:
-    """Turns body lines into elements; holds the cursor so helpers stay small."""
+    """Turns body lines into elements; holds the cursor so helpers stay small.
+
+    Notes are lifted out first (`_lift_notes`), so the loop sees only text lines, each with
+    its source line number; a note waits in `notes` until the paragraph around it is out.
+    """
 
     def __init__(self, lines: list[str], first: int) -> None:
-        self.lines = lines
-        self.i = first
+        self.texts: list[str] = []
+        self.numbers: list[int] = []
+        # (index of the logical line the note belongs before or in, note element)
+        self.notes: list[tuple[int, Element]] = []
+        self._lift_notes(lines, first)
+        self.i = 0
         self.elements: list[Element] = []
-        # Notes found inside a paragraph wait here until its elements are out.
-        self.pending_notes: list[Element] = []
-        self.note_only: set[int] = set()
-        self._lift_notes(first)
+        self._next_note = 0
 
     # -- notes ---------------------------------------------------------------------------
 
-    def _lift_notes(self, first: int) -> None:
+    def _lift_notes(self, lines: list[str], first: int) -> None:
         """Cut [[notes]] out of the lines, joining text before and after a multi-line note.
 
         A note may span lines but not a blank line (a line of two spaces is allowed), as the
-        spec says; a `[[` that meets a blank line first is literal text.
+        spec says; a `[[` that meets a blank line first is literal text. A line that held
+        only notes is dropped, so it neither breaks nor starts a paragraph.
         """
-        lines = self.lines
-        self.notes_at: dict[int, list[Element]] = {}
+        texts, numbers = self.texts, self.numbers
         i = first
         while i < len(lines):
             line = lines[i]
-            if line is None or "[[" not in line:
-                i += 1
-                continue
-            start = line.find("[[")
-            end = line.find("]]", start + 2)
-            if end < 0:
-                j = self._note_end(i)
-                if j is None:
-                    i += 1
-                    continue
-                # Merge lines i..j into line i, blanking the consumed lines' slots so the
-                # paragraph does not break and later lines keep their numbers.
-                joined = "\n".join(lines[i : j + 1])
-                lines[i] = joined
-                for k in range(i + 1, j + 1):
-                    lines[k] = None  # type: ignore[call-overload]
-                line = joined
-            found = False
-            while (start := line.find("[[")) >= 0 and (end := line.find("]]", start + 2)) >= 0:
-                note = line[start + 2 : end]
-                self.notes_at.setdefault(i, []).append(
-                    _element(T.NOTE, note.strip(), i + 1 + line.count("\n", 0, start), [])
-                )
-                line = line[:start] + line[end + 2 :]
-                found = True
-            if found:
-                lines[i] = line.replace("\n", "")
-                if not lines[i].strip():
-                    self.note_only.add(i)
+            number = i + 1
             i += 1
+            if "[[" in line:
+                start = line.find("[[")
+                if line.find("]]", start + 2) < 0:
+                    end = _note_end(lines, i - 1)
+                    if end is not None:
+                        line = "\n".join(lines[i - 1 : end + 1])
+                        i = end + 1
+                found = False
+                while (start := line.find("[[")) >= 0 and (end := line.find("]]", start + 2)) >= 0:
+                    note_line = number + line.count("\n", 0, start)
+                    note = _element(T.NOTE, line[start + 2 : end].strip(), note_line, [])
+                    self.notes.append((len(texts), note))
+                    line = line[:start] + line[end + 2 :]
+                    found = True
+                if found:
+                    line = line.replace("\n", "")
+                    if not line.strip():
+                        continue
+            texts.append(line)
+            numbers.append(number)
 
-    def _note_end(self, i: int) -> int | None:
-        """The line where a note opened on line `i` closes, or None if a blank line comes first."""
-        lines = self.lines
-        for j in range(i + 1, len(lines)):
-            line = lines[j]
-            if line is None:
-                return None
-            if not line.strip() and len(line) < 2:
-                return None
-            if "]]" in line:
-                return j
-        return None
+    def _flush_notes(self, before: int) -> None:
+        """Emit the notes that belong before logical line `before`."""
+        notes = self.notes
+        while self._next_note < len(notes) and notes[self._next_note][0] < before:
+            self.elements.append(notes[self._next_note][1])
+            self._next_note += 1
 
     # -- the loop ------------------------------------------------------------------------
 
     def run(self) -> None:
-        lines = self.lines
-        n = len(lines)
+        texts = self.texts
+        n = len(texts)
         while self.i < n:
-            line = lines[self.i]
-            if line is None:
+            if not texts[self.i].strip():
                 self.i += 1
                 continue
-            if self.i in self.note_only:
-                self._flush_notes_at(self.i)
-                self.i += 1
-                continue
-            if not line.strip():
-                self.i += 1
-                continue
+            # Notes from before this paragraph come first; notes from inside it follow its
+            # elements, so a speech stays contiguous.
+            self._flush_notes(self.i)
             self._paragraph()
-            self._flush_pending()
-
-    def _next_line(self, i: int) -> str | None:
-        """The first line after `i` that is not a consumed note slot (None at the end)."""
-        lines = self.lines
-        i += 1
-        while i < len(lines):
-            line = lines[i]
-            if line is not None and i not in self.note_only:
-                return line
-            i += 1
-        return None
+            self._flush_notes(self.i)
+        self._flush_notes(n + 1)
 
     def _paragraph(self) -> None:
         i = self.i
-        raw = self.lines[i]
+        raw = self.texts[i]
         stripped = raw.strip()
-        nxt = self._next_line(i)
-        next_blank = nxt is None or not nxt.strip()
         first = stripped[0]
-        if len(stripped) == 1 and first in _FORCING:
+        if first in _FORCING:
+            self._marked(raw, stripped, first)
+            return
+        if _HEADING.match(stripped):
+            self._heading(stripped, forced=False)
+            return
+        nxt = self.texts[i + 1] if i + 1 < len(self.texts) else ""
+        if not nxt.strip():
+            if raw.endswith("TO:") and _is_upper(stripped):
+                self._single(T.TRANSITION, stripped)
+                return
+        elif self._is_cue(stripped):
+            self._dialogue_block(stripped, forced=False)
+            return
+        self._action(raw, forced=False)
+
+    def _marked(self, raw: str, stripped: str, first: str) -> None:
+        """A paragraph that starts with one of Fountain's marks: forced types and more."""
+        if len(stripped) == 1:
             # A forcing mark with nothing to force is just a character of action.
             self._action(raw, forced=False)
-            return
-
-        if first == "!":
+        elif first == "!":
             self._action(raw.lstrip()[1:], forced=True)
         elif first == "@":
             self._dialogue_block(stripped[1:], forced=True)
@@ -219,18 +210,12 @@ class _BodyParser:
             self._single(T.SECTION, stripped[depth:].strip(), depth=depth)
         elif first == "=" and not stripped.startswith("=="):
             self._single(T.SYNOPSIS, stripped[1:].strip())
-        elif first == ">" and stripped.endswith("<") and len(stripped) > 1:
+        elif first == ">" and stripped.endswith("<"):
             self._centered()
         elif first == ">":
             self._single(T.TRANSITION, stripped[1:].strip(), forced=True)
-        elif first == "." and stripped[1:2].isalnum():
+        elif first == "." and stripped[1].isalnum():
             self._heading(stripped[1:], forced=True)
-        elif _HEADING.match(stripped):
-            self._heading(stripped, forced=False)
-        elif next_blank and _is_upper(stripped) and raw.endswith("TO:"):
-            self._single(T.TRANSITION, stripped)
-        elif not next_blank and self._is_cue(stripped):
-            self._dialogue_block(stripped, forced=False)
         else:
             self._action(raw, forced=False)
 
@@ -248,29 +233,17 @@ class _BodyParser:
         return element
 
     def _single(self, kind: ElementType, raw: str, **extra: object) -> None:
-        """A one-line paragraph element; any further lines of the paragraph are action."""
-        self._emit(kind, raw, self.i + 1, **extra)
-        self._take_notes(self.i)
-        self.i += 1
-        self._rest_as_action()
-
-    def _rest_as_action(self) -> None:
-        """Lines that follow a one-line element without a blank line read as action.
+        """A one-line paragraph element; any further lines of the paragraph are action.
 
         Sections and synopses are the exception: an outline stacks them line on line.
         """
-        nxt = self._next_line(self.i - 1)
-        if nxt is not None and nxt.strip():
-            self._skip_to_content()
-            if nxt.lstrip()[:1] in ("#", "=") and not _PAGE_BREAK.match(nxt.strip()):
+        self._emit(kind, raw, self.numbers[self.i], **extra)
+        self.i += 1
+        if self.i < len(self.texts) and (nxt := self.texts[self.i].strip()):
+            if nxt[0] in ("#", "=") and not _PAGE_BREAK.match(nxt):
                 self._paragraph()
             else:
-                self._action(self.lines[self.i], forced=False)
-
-    def _skip_to_content(self) -> None:
-        while self.lines[self.i] is None or self.i in self.note_only:
-            self._take_notes(self.i)
-            self.i += 1
+                self._action(self.texts[self.i], forced=False)
 
     def _heading(self, raw: str, *, forced: bool) -> None:
         number = None
@@ -282,51 +255,40 @@ class _BodyParser:
 
     def _centered(self) -> None:
         """One or more `>text<` lines: one centered element each."""
-        while self._has_line() and (s := self.lines[self.i].strip()).startswith(">"):
-            if not s.endswith("<"):
+        texts = self.texts
+        while self.i < len(texts) and (s := texts[self.i].strip()).startswith(">"):
+            if not s.endswith("<") or len(s) < 2:
                 break
-            self._emit(T.CENTERED, s[1:-1].strip(), self.i + 1)
-            self._take_notes(self.i)
+            self._emit(T.CENTERED, s[1:-1].strip(), self.numbers[self.i])
             self.i += 1
         self._finish_paragraph_as_action()
 
     def _lyrics(self) -> None:
         """A run of `~` lines is one lyrics element, like the lines of one speech."""
+        texts = self.texts
         start = self.i
         parts: list[str] = []
-        while self._has_line() and (s := self.lines[self.i].strip()).startswith("~"):
+        while self.i < len(texts) and (s := texts[self.i].strip()).startswith("~"):
             parts.append(s[1:].lstrip())
-            self._take_notes(self.i)
             self.i += 1
-        self._emit(T.LYRICS, "\n".join(parts), start + 1, forced=True)
+        self._emit(T.LYRICS, "\n".join(parts), self.numbers[start], forced=True)
         self._finish_paragraph_as_action()
 
     def _finish_paragraph_as_action(self) -> None:
-        if self._has_line() and self.lines[self.i].strip():
-            self._action(self.lines[self.i], forced=False)
-
-    def _has_line(self) -> bool:
-        """Move past consumed note slots; True while a line remains."""
-        lines = self.lines
-        while self.i < len(lines) and (lines[self.i] is None or self.i in self.note_only):
-            self._take_notes(self.i)
-            self.i += 1
-        return self.i < len(lines)
+        if self.i < len(self.texts) and self.texts[self.i].strip():
+            self._action(self.texts[self.i], forced=False)
 
     def _action(self, first_line: str, *, forced: bool) -> None:
         """An action paragraph: every line up to the next blank one, indentation kept."""
+        texts = self.texts
         start = self.i
         parts = [_strip_trailing(first_line)]
-        self._take_notes(self.i)
-        self.i += 1
-        while self._has_line():
-            line = self.lines[self.i]
-            if not line.strip():
-                break
-            parts.append(_strip_trailing(line))
-            self._take_notes(self.i)
-            self.i += 1
-        self._emit(T.ACTION, "\n".join(parts), start + 1, forced=forced)
+        i = start + 1
+        while i < len(texts) and texts[i].strip():
+            parts.append(_strip_trailing(texts[i]))
+            i += 1
+        self.i = i
+        self._emit(T.ACTION, "\n".join(parts), self.numbers[start], forced=forced)
 
     def _dialogue_block(self, cue: str, *, forced: bool) -> None:
         """Character cue, then parentheticals and dialogue until a blank line.
@@ -334,29 +296,30 @@ class _BodyParser:
         A line of two or more spaces keeps the speech going as an empty line (the spec's
         way to put a blank line inside dialogue).
         """
+        texts, numbers = self.texts, self.numbers
         dual = cue.endswith("^")
         element = self._emit(
-            T.CHARACTER, cue.removesuffix("^").strip(), self.i + 1, dual=dual, forced=forced
+            T.CHARACTER, cue.removesuffix("^").strip(), numbers[self.i], dual=dual, forced=forced
         )
         # From the plain text, so an escaped '(O\_S)' gives the extension 'O_S'.
         element.extension = split_cue(element.text)[1]
-        self._take_notes(self.i)
-        self.i += 1
         speech: list[str] = []
         speech_line = 0
-        while self._has_line():
-            line = self.lines[self.i]
-            if not line.strip() and len(line) < 2:
+        i = self.i + 1
+        while i < len(texts):
+            line = texts[i]
+            stripped = line.strip()
+            if not stripped and len(line) < 2:
                 break
-            if _PARENTHETICAL.match(line):
+            if stripped[:1] == "(" and stripped[-1:] == ")":
                 self._flush_speech(speech, speech_line)
-                self._emit(T.PARENTHETICAL, line.strip(), self.i + 1)
+                self._emit(T.PARENTHETICAL, stripped, numbers[i])
             else:
                 if not speech:
-                    speech_line = self.i + 1
-                speech.append(line.strip())
-            self._take_notes(self.i)
-            self.i += 1
+                    speech_line = numbers[i]
+                speech.append(stripped)
+            i += 1
+        self.i = i
         self._flush_speech(speech, speech_line)
 
     def _flush_speech(self, speech: list[str], line: int) -> None:
@@ -366,19 +329,13 @@ class _BodyParser:
             self._emit(T.DIALOGUE, "\n".join(speech), line)
         speech.clear()
 
-    # -- notes in flow -------------------------------------------------------------------
 
-    def _take_notes(self, i: int) -> None:
-        notes = self.notes_at.get(i)
-        if notes:
-            self.pending_notes.extend(notes)
-
-    def _flush_pending(self) -> None:
-        """Notes from inside a paragraph follow its elements, so speech stays contiguous."""
-        if self.pending_notes:
-            self.elements.extend(self.pending_notes)
-            self.pending_notes.clear()
-
-    def _flush_notes_at(self, i: int) -> None:
-        self._take_notes(i)
-        self._flush_pending()
+def _note_end(lines: list[str], i: int) -> int | None:
+    """The line where a note opened on line `i` closes, or None if a blank line comes first."""
+    for j in range(i + 1, len(lines)):
+        line = lines[j]
+        if not line.strip() and len(line) < 2:
+            return None
+        if "]]" in line:
+            return j
+    return None
