@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from backlot.breakdown.models import BreakdownConfig
 from backlot.errors import BacklotError
+from backlot.world.models import WorldConfig
 
 
 class ProjectConfig(BaseModel):
@@ -21,10 +23,16 @@ class ProjectConfig(BaseModel):
     resolution: tuple[int, int] = (1920, 1080)
     latitude: float = Field(default=34.05, ge=-90, le=90, description="Where it is shot.")
     longitude: float = Field(default=-118.25, ge=-180, le=180)
-    shoot_date: str | None = Field(default=None, description="First shooting day, YYYY-MM-DD.")
+    shoot_date: date = Field(
+        default=date(2027, 6, 1), description="First shooting day (YYYY-MM-DD)."
+    )
+    timezone: str = Field(
+        default="America/Los_Angeles", description="IANA time zone of the place, for clocks."
+    )
     style: str | None = None
     seed: int = 0
     breakdown: BreakdownConfig = Field(default_factory=BreakdownConfig)
+    world: WorldConfig = Field(default_factory=WorldConfig)
 
 
 def load_config(path: Path) -> ProjectConfig:

@@ -1,0 +1,1 @@
+"""world/: Screenplay + Breakdown → the World (reusable sets, persistent cast, light, USD)."""
