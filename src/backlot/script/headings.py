@@ -97,7 +97,7 @@ def split_heading(heading: str) -> Heading:
             parts = [place, last]
     time_of_day = None
     if len(parts) >= 2:
-        last = re.sub(r"\s*\(.*?\)\s*", " ", parts[-1]).strip() or parts[-1]
+        last = re.sub(r"\s*(?:\(.*?\)|\[.*?\])\s*", " ", parts[-1]).strip() or parts[-1]
         known = normalize_time_of_day(last)
         if known is not None:
             time_of_day = known
