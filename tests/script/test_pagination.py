@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from pathlib import Path
 
 from backlot.script.assemble import assemble
@@ -247,13 +246,22 @@ def test_with_pages_sets_start_pages_and_page_count() -> None:
 
 def test_big_fish_paginates_to_a_feature_length(corpus_dir: Path) -> None:
     screenplay = parse_fountain((corpus_dir / "scripts" / "big_fish.fountain").read_text())
-    paginate(screenplay)
-    started = time.perf_counter()
     paged = paginate(screenplay)
-    elapsed = time.perf_counter() - started
-    print(f"Big Fish: {len(paged.pages)} pages in {elapsed * 1000:.1f} ms")
     assert 100 <= len(paged.pages) <= 135
     scenes = with_pages(screenplay, paged).scenes
     assert all(s.start_page is not None and s.eighths >= 1 for s in scenes)
     total = sum(s.eighths for s in scenes) / 8
     assert abs(total - len(paged.pages)) < 0.1 * len(paged.pages)
+
+
+def test_paginated_models_equal_validated_ones() -> None:
+    """Pages are built without validation; they must serialize exactly as validated ones."""
+    sp = parse_fountain(
+        "INT. A - DAY\n\n*Styled* action that is long enough to wrap past the sixty-"
+        "character line.\n\n"
+        "BOB\n(beat)\nHello **there**.\n"
+    )
+    paged = paginate(sp)
+    assert PagedScript.model_validate(paged.model_dump()).model_dump_json() == (
+        paged.model_dump_json()
+    )
