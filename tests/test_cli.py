@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.assets.test_store import make_glb
 from tests.cli_helpers import backlot
 
 
@@ -91,3 +92,19 @@ def test_schema_prints_json_schema() -> None:
 def test_help_and_version() -> None:
     assert "build" in backlot("--help").stdout
     assert backlot("--version").stdout.startswith("backlot ")
+
+
+def test_assets_import_refuses_without_licence_then_lists(tmp_path: Path) -> None:
+    glb = make_glb(tmp_path / "chair.glb")
+    refused = backlot("assets", "import", glb, "--project", tmp_path)
+    assert refused.returncode == 2 and "licence" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert backlot("assets", "list", "--json", "--project", tmp_path).stdout.strip() == "[]"
+    done = backlot("assets", "import", glb, "-l", "CC-BY-4.0", "--project", tmp_path)
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(backlot("assets", "list", "--json", "--project", tmp_path).stdout)
+    assert [(r["name"], r["license"]) for r in listed] == [("chair", "CC-BY-4.0")]
+    shown = json.loads(backlot("assets", "show", "chair", "--project", tmp_path).stdout)
+    assert Path(shown["path"]).read_bytes() == glb.read_bytes()
+    missing = backlot("assets", "show", "table", "--project", tmp_path)
+    assert missing.returncode == 2 and "no library asset" in missing.stderr

@@ -15,8 +15,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.table import Table
 
 from backlot import __version__
+from backlot.assets.models import IMPORTED_SOURCE_TYPE
+from backlot.assets.store import Library
 from backlot.breakdown import analyze
 from backlot.breakdown.llm import LlmTagger
 from backlot.breakdown.report import render_report
@@ -234,6 +237,79 @@ def breakdown_command(
     for path, text in files.items():
         atomic_write(path, text)
         err.print(f"wrote {path}")
+
+
+assets_app = typer.Typer(
+    help="The project's asset library: imported and generated meshes, with licences.",
+    no_args_is_help=True,
+)
+app.add_typer(assets_app, name="assets")
+ProjectOpt = Annotated[
+    Path, typer.Option("--project", "-p", help="The film's folder (default: here).")
+]
+
+
+@assets_app.command("import")
+def assets_import(
+    file: Annotated[Path, typer.Argument(help="A glTF/GLB or USD (usda, usdc, usdz) file.")],
+    license: Annotated[
+        str | None, typer.Option("--license", "-l", help="SPDX licence id, e.g. CC-BY-4.0.")
+    ] = None,
+    license_uri: Annotated[
+        str | None, typer.Option("--license-uri", help="Licence text URI (LicenseRef-* ids).")
+    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Name in the library.")] = None,
+    author: Annotated[str | None, typer.Option("--author")] = None,
+    kind: Annotated[str, typer.Option("--kind", help="set, character, prop, material…")] = "other",
+    source_type: Annotated[
+        str, typer.Option("--source-type", help="IPTC digital source type (term or URI).")
+    ] = IMPORTED_SOURCE_TYPE,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Bring FILE into the library; an asset without a licence is refused."""
+    record = Library.for_project(project).import_file(
+        file,
+        license,
+        name=name,
+        author=author,
+        kind=kind,
+        digital_source_type=source_type,
+        license_uri=license_uri,
+    )
+    err.print(f"imported {record.name} ({record.id[:12]}, {record.license})")
+
+
+@assets_app.command("list")
+def assets_list(
+    kind: Annotated[str | None, typer.Option("--kind")] = None,
+    as_json: JsonOpt = False,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """List the library's assets."""
+    records = Library.for_project(project).list(kind)
+    if as_json:
+        sys.stdout.write(json.dumps([r.model_dump(mode="json") for r in records], indent=2) + "\n")
+        return
+    table = Table(box=None, header_style="bold")
+    for column in ("name", "kind", "format", "licence", "id", "bytes"):
+        table.add_column(column, justify="right" if column == "bytes" else "left")
+    for r in records:
+        table.add_row(r.name, r.kind, r.format, r.license, r.id[:12], str(r.size_bytes))
+    out.print(table)
+
+
+@assets_app.command("show")
+def assets_show(
+    name: Annotated[str, typer.Argument(help="Name or id (8+ hex digits).")],
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Print one asset's record, and where its file is."""
+    library = Library.for_project(project)
+    record = library.get(name)
+    if record is None:
+        raise BacklotError(f"no library asset named {name!r}", library.root)
+    data = record.model_dump(mode="json") | {"path": str(library.path_of(record))}
+    sys.stdout.write(json.dumps(data, indent=2) + "\n")
 
 
 @app.command()
