@@ -15,7 +15,7 @@ from backlot.project import CACHE_FILE, Project
 
 def test_second_build_runs_no_stage(film: Path) -> None:
     first = Project(film).build()
-    assert first.ran == ["screenplay", "breakdown"]
+    assert first.ran == ["screenplay", "breakdown", "world"]
     output = film.parent / "build" / "screenplay.json"
     data = json.loads(output.read_text())
     assert len(data["scenes"]) == 8 and data["source"] == "script.fountain"
@@ -33,11 +33,12 @@ def test_same_input_same_bytes(film: Path, tmp_path: Path) -> None:
 def test_edit_reruns_and_force_reruns(film: Path) -> None:
     Project(film).build()
     film.write_text(film.read_text().replace("Still wet.", "Still soaked."))
-    assert Project(film).build().ran == ["screenplay", "breakdown"]
+    assert Project(film).build().ran == ["screenplay", "breakdown", "world"]
     assert Project(film).build().ran == []
     # Forcing a stage re-runs it; its output is unchanged, so what reads it stays cached.
     assert Project(film).build(force=["screenplay"]).ran == ["screenplay"]
     assert Project(film).build(force=["breakdown"]).ran == ["breakdown"]
+    assert Project(film).build(force=["world"]).ran == ["world"]
     with pytest.raises(BacklotError, match="unknown stage 'nope'"):
         Project(film).build(force=["nope"])
 
@@ -55,12 +56,19 @@ def test_config_change_reruns_only_the_stage_that_reads_it(film: Path) -> None:
     config = film.parent / "backlot.toml"
     original = config.read_text()
     config.write_text(original + "\n[breakdown]\npages_per_day = 2.0\n")
-    assert Project(film).build().ran == ["breakdown"]
+    # The schedule changed, and the world's dates come from it.
+    assert Project(film).build().ran == ["breakdown", "world"]
     schedule = json.loads((film.parent / "build" / "breakdown.json").read_text())["schedule"]
     assert schedule["eighths_per_day"] == 16
     # A key no stage reads yet changes nothing.
     config.write_text('style = "noir"\n' + original + "\n[breakdown]\npages_per_day = 2.0\n")
     assert Project(film).build().ran == []
+    # The world alone reads the place.
+    config.write_text(
+        original.replace("latitude = 33.754", "latitude = 40.0")
+        + "\n[breakdown]\npages_per_day = 2.0\n"
+    )
+    assert Project(film).build().ran == ["world"]
 
 
 def test_config_errors_name_the_file(tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ from backlot.script.fountain_writer import write_fountain
 from backlot.script.html import render_html
 from backlot.script.pagination import paginate
 from backlot.script.revisions import lock as lock_pages
+from backlot.world.models import World
 
 app = typer.Typer(
     name="backlot",
@@ -237,6 +238,75 @@ def breakdown_command(
     for path, text in files.items():
         atomic_write(path, text)
         err.print(f"wrote {path}")
+
+
+@app.command("world")
+def world_command(
+    target: Annotated[
+        str, typer.Argument(help="SCRIPT, or 'sets' followed by SCRIPT to show set identity.")
+    ],
+    script: Annotated[Path | None, typer.Argument(help="The script, after 'sets'.")] = None,
+    out_dir: BuildDirOpt = None,
+    lat: Annotated[float | None, typer.Option("--lat", help="Latitude (overrides toml).")] = None,
+    lon: Annotated[float | None, typer.Option("--lon", help="Longitude (overrides toml).")] = None,
+    shoot_date: Annotated[
+        str | None, typer.Option("--date", help="First shooting day, YYYY-MM-DD.")
+    ] = None,
+    tz: Annotated[
+        str | None, typer.Option("--tz", help="IANA time zone of the place, e.g. Europe/Paris.")
+    ] = None,
+    stats: Annotated[bool, typer.Option("--stats", help="Print sets, reuse and cast.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Build SCRIPT's world: sets, cast, light, USD and GLB, in the build folder.
+
+    `backlot world sets SCRIPT` shows which headings became which set.
+    """
+    show_sets = target == "sets"
+    path = script if show_sets else Path(target)
+    if path is None:
+        raise BacklotError("backlot world sets: which script? (backlot world sets SCRIPT)")
+    project = Project(path, out_dir)
+    overrides = {"latitude": lat, "longitude": lon, "shoot_date": shoot_date, "timezone": tz}
+    project.override({k: v for k, v in overrides.items() if v is not None})
+    report = project.build()
+    world = World.model_validate_json((report.build_dir / "world.json").read_bytes())
+    if show_sets:
+        _print_sets(world, as_json)
+    elif stats:
+        _print_stats(world, as_json)
+    else:
+        err.print(f"[green]built[/] {report.build_dir / 'world'} ({len(world.sets)} sets)")
+
+
+def _print_sets(world: World, as_json: bool) -> None:
+    if as_json:
+        rows = [
+            {"id": s.id, "name": s.name, "kind": s.kind, "areas": s.areas, "headings": s.headings}
+            for s in world.sets
+        ]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    table = Table(box=None, header_style="bold")
+    for column in ("set", "kind", "areas", "scenes", "headings"):
+        table.add_column(column)
+    for s in world.sets:
+        table.add_row(s.id, s.kind, ", ".join(s.areas), ", ".join(s.scenes), "\n".join(s.headings))
+    out.print(table)
+
+
+def _print_stats(world: World, as_json: bool) -> None:
+    stats = world.stats
+    if as_json:
+        sys.stdout.write(stats.model_dump_json(indent=2) + "\n")
+        return
+    out.print(
+        f"{stats.sets} sets, {stats.scenes} scenes, {stats.characters} characters; "
+        f"reuse ratio {stats.reuse_ratio:.2f} scene uses per set"
+    )
+    busiest = sorted(stats.scenes_per_set.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+    for set_id, count in busiest:
+        out.print(f"  {count:3d}  {set_id}")
 
 
 assets_app = typer.Typer(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -41,10 +42,16 @@ def load_config(path: Path) -> ProjectConfig:
         return ProjectConfig()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return ProjectConfig.model_validate(data)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise BacklotError(f"invalid TOML ({exc})", path) from None
+    return validate_config(data, str(path))
+
+
+def validate_config(data: dict[str, Any], source: str) -> ProjectConfig:
+    """Settings from `source` (a file, or the command line) as a config, or one clear error."""
+    try:
+        return ProjectConfig.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise BacklotError(f"{where}: {first['msg']}", path) from None
+        raise BacklotError(f"{where}: {first['msg']}", source) from None

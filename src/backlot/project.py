@@ -16,8 +16,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from backlot import breakdown, script
-from backlot.config import load_config
+from backlot import breakdown, script, world
+from backlot.config import load_config, validate_config
 from backlot.errors import BacklotError
 from backlot.fileio import atomic_write
 from backlot.stage import Stage
@@ -25,7 +25,7 @@ from backlot.stage import Stage
 CONFIG_FILE = "backlot.toml"
 CACHE_FILE = ".backlot-cache.json"
 
-STAGES: tuple[Stage, ...] = (script.STAGE, breakdown.STAGE)
+STAGES: tuple[Stage, ...] = (script.STAGE, breakdown.STAGE, world.STAGE)
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
 
 
@@ -69,6 +69,11 @@ class Project:
         self.config_path = self.root / CONFIG_FILE
         self.config = load_config(self.config_path)
         self.build_dir = build_dir or self.root / "build"
+
+    def override(self, values: dict[str, object]) -> None:
+        """Settings given on the command line win over backlot.toml's."""
+        if values:
+            self.config = validate_config(self.config.model_dump() | values, "command line")
 
     def _cache(self) -> dict[str, dict[str, str]]:
         try:

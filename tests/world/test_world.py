@@ -1,0 +1,123 @@
+"""The world stage on the bundled example: sets reused, cast, light, USD that composes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from pxr import Pcp, Usd, UsdGeom
+
+from backlot.project import Project
+from backlot.world.models import World
+from backlot.world.usd import validate_layer
+from tests.cli_helpers import backlot
+from tests.conftest import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
+    root = tmp_path_factory.mktemp("world") / "film"
+    shutil.copytree(EXAMPLES / "night_run", root, ignore=shutil.ignore_patterns("build"))
+    report = Project(root / "script.fountain").build()
+    return report.build_dir, World.model_validate_json(
+        (report.build_dir / "world.json").read_text()
+    )
+
+
+def test_world_json_interface(built: tuple[Path, World]) -> None:
+    build, _ = built
+    data = json.loads((build / "world.json").read_text())
+    assert {"id", "name", "kind", "areas", "scenes", "usd"} <= set(data["sets"][0])
+    assert {"id", "name", "look", "usd"} <= set(data["characters"][0])
+    scene = data["scenes"][0]
+    assert {"number", "set", "area", "clock_time", "sun", "weather", "usd"} <= set(scene)
+    assert {"azimuth_deg", "elevation_deg"} <= set(scene["sun"])
+
+
+def test_one_set_serves_every_scene_there(built: tuple[Path, World]) -> None:
+    _, world = built
+    by_id = {s.id: s for s in world.sets}
+    assert by_id["ext-harbour-road"].scenes == ["1", "4"]
+    assert by_id["int-taxi"].scenes == ["2", "5"] and by_id["int-taxi"].kind == "vehicle"
+    assert by_id["ext-pier"].kind == "waterfront"
+    assert world.stats.reuse_ratio == pytest.approx(8 / 6, abs=1e-3)
+
+
+def test_light_follows_the_clock(built: tuple[Path, World]) -> None:
+    _, world = built
+    scenes = {s.number: s for s in world.scenes}
+    assert scenes["1"].sun.elevation_deg < 0 and scenes["1"].sky == "night"
+    assert scenes["8"].sun.elevation_deg > 30  # EXT. PIER - DAY, 13:00 in March, Long Beach
+    assert 60 < scenes["7"].sun.azimuth_deg < 120  # DAWN: the sun at the eastern horizon
+    assert abs(scenes["7"].sun.elevation_deg) < 1.0
+    assert "rain" in scenes["1"].weather and "fog" in scenes["3"].weather
+    # The same scene on its set gets the same light whichever shot asks for it.
+    assert scenes["1"].lights == scenes["1"].model_copy().lights
+    assert world.daylight[0].sunrise < world.daylight[0].sunset
+
+
+def test_every_layer_validates_and_scenes_reference_their_set(built: tuple[Path, World]) -> None:
+    build, world = built
+    layers = sorted(build.rglob("*.usda"))
+    assert len(layers) == len(world.sets) + len(world.characters) + len(world.scenes)
+    for layer in layers:
+        assert validate_layer(layer) == [], layer
+    scene = world.scenes[0]
+    stage = Usd.Stage.Open(str(build / scene.usd))
+    assert UsdGeom.GetStageUpAxis(stage) == UsdGeom.Tokens.y
+    assert UsdGeom.GetStageMetersPerUnit(stage) == 1.0
+    set_prim = stage.GetDefaultPrim().GetChild("Set")
+    arcs = Usd.PrimCompositionQuery(set_prim).GetCompositionArcs()
+    assert any(arc.GetArcType() == Pcp.ArcTypeReference for arc in arcs)
+    text = (build / scene.usd).read_text()
+    assert "point3f[] points" not in text  # composition, not a copy of the set
+    meshes = [p for p in stage.Traverse() if p.IsA(UsdGeom.Mesh)]
+    assert len(meshes) > 10
+
+
+def test_same_inputs_same_world(built: tuple[Path, World], tmp_path: Path) -> None:
+    build, _ = built
+    again = Project(build.parent / "script.fountain", tmp_path / "again").build()
+    for name in ("world.json", "world/ext-harbour-road.usda", "scenes/4.usda", "scenes/4.glb"):
+        assert (build / name).read_bytes() == (again.build_dir / name).read_bytes(), name
+
+
+def test_world_cli_sets_and_stats(built: tuple[Path, World]) -> None:
+    build, _ = built
+    script = build.parent / "script.fountain"
+    sets = json.loads(backlot("world", "sets", script, "--json").stdout)
+    harbour = next(s for s in sets if s["id"] == "ext-harbour-road")
+    assert harbour["headings"] == ["EXT. HARBOUR ROAD - NIGHT", "EXT. HARBOUR ROAD - CONTINUOUS"]
+    stats = json.loads(backlot("world", script, "--stats", "--json").stdout)
+    assert stats["sets"] == 6 and stats["scenes"] == 8
+    bad = backlot("world", script, "--date", "2027-13-01")
+    assert bad.returncode == 2 and "shoot_date" in bad.stderr
+
+
+def test_place_and_date_move_the_sun(built: tuple[Path, World], tmp_path: Path) -> None:
+    build, world = built
+    out = tmp_path / "north"
+    result = backlot(
+        "world",
+        build.parent / "script.fountain",
+        "-o",
+        out,
+        "--lat",
+        "64.1",
+        "--lon",
+        "-21.9",
+        "--date",
+        "2027-06-21",
+        "--tz",
+        "Atlantic/Reykjavik",
+    )
+    assert result.returncode == 0, result.stderr
+    north = World.model_validate_json((out / "world.json").read_text())
+    day = next(s for s in north.scenes if s.number == "8")
+    before = next(s for s in world.scenes if s.number == "8")
+    assert day.date == "2027-06-21" and day.sun != before.sun
+    # Reykjavik at midsummer: the sun sets after midnight, so the night scenes are warned.
+    assert north.daylight[0].sunrise < "04:00"
+    assert any("EXT NIGHT" in w and "sun up" in w for w in north.daylight[0].warnings)
