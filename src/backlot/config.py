@@ -34,6 +34,11 @@ class ProjectConfig(BaseModel):
     seed: int = 0
     breakdown: BreakdownConfig = Field(default_factory=BreakdownConfig)
     world: WorldConfig = Field(default_factory=WorldConfig)
+    root: Path | None = Field(
+        default=None,
+        exclude=True,
+        description="The film's folder (set by the project, not the file): where library/ is.",
+    )
 
 
 def load_config(path: Path) -> ProjectConfig:

@@ -67,13 +67,14 @@ class Project:
         self.script = script_path
         self.root = script_path.resolve().parent
         self.config_path = self.root / CONFIG_FILE
-        self.config = load_config(self.config_path)
+        self.config = load_config(self.config_path).model_copy(update={"root": self.root})
         self.build_dir = build_dir or self.root / "build"
 
     def override(self, values: dict[str, object]) -> None:
         """Settings given on the command line win over backlot.toml's."""
         if values:
-            self.config = validate_config(self.config.model_dump() | values, "command line")
+            merged = validate_config(self.config.model_dump() | values, "command line")
+            self.config = merged.model_copy(update={"root": self.root})
 
     def _cache(self) -> dict[str, dict[str, str]]:
         try:
@@ -128,7 +129,7 @@ class Project:
             outputs[stage.name] = model
             text = to_json(model)
             atomic_write(out_path, text)
-            exports = stage.exports(model, self.build_dir) if stage.exports else []
+            exports = stage.exports(model, self.build_dir, self.config) if stage.exports else []
             hashes[stage.name] = _sha(text.encode())
             cache[stage.name] = {"key": key, "output": hashes[stage.name]}
             atomic_write(self.build_dir / CACHE_FILE, json.dumps(cache, indent=1))

@@ -26,8 +26,9 @@ class Stage:
     inputs: tuple[str, ...] = ()
     # The backlot.toml sections the stage reads; only these enter its cache key.
     config_keys: tuple[str, ...] = ()
-    # Derived files (PDF, HTML, CSV…) written from the output into the build folder.
-    exports: Callable[[Any, Path], list[Path]] | None = None
+    # Derived files (PDF, HTML, CSV…) written from the output into the build folder; they
+    # get the project config too, for what lies outside the build folder (the library).
+    exports: Callable[[Any, Path, Any], list[Path]] | None = None
 
     @property
     def output(self) -> str:

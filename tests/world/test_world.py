@@ -12,6 +12,7 @@ from pxr import Pcp, Usd, UsdGeom
 from backlot.project import Project
 from backlot.world.models import World
 from backlot.world.usd import validate_layer
+from tests.assets.test_store import make_usd
 from tests.cli_helpers import backlot
 from tests.conftest import EXAMPLES
 
@@ -121,3 +122,32 @@ def test_place_and_date_move_the_sun(built: tuple[Path, World], tmp_path: Path) 
     # Reykjavik at midsummer: the sun sets after midnight, so the night scenes are warned.
     assert north.daylight[0].sunrise < "04:00"
     assert any("EXT NIGHT" in w and "sun up" in w for w in north.daylight[0].warnings)
+
+
+def test_library_asset_replaces_a_generated_set(film: Path) -> None:
+    usd = make_usd(film.parent / "pier.usda")
+    imported = backlot(
+        "assets", "import", usd, "-l", "CC-BY-4.0", "--name", "real-pier", "-p", film.parent
+    )
+    assert imported.returncode == 0, imported.stderr
+    config = film.parent / "backlot.toml"
+    config.write_text(config.read_text() + '\n[world.assets]\n"ext-pier" = "real-pier"\n')
+    report = Project(film).build()
+    world = World.model_validate_json((report.build_dir / "world.json").read_text())
+    pier = next(s for s in world.sets if s.id == "ext-pier")
+    assert pier.library_asset is not None and len(pier.library_asset) == 64
+    layer = report.build_dir / pier.usd
+    assert validate_layer(layer) == []
+    stage = Usd.Stage.Open(str(layer))
+    assert stage.GetPrimAtPath("/ext_pier/Library").HasAuthoredReferences()
+    # The library's own prims compose in, and the generated grey box is gone.
+    assert any(p.IsA(UsdGeom.Cube) for p in stage.Traverse())
+    assert not any(p.GetName() == "water" for p in stage.Traverse())
+
+
+def test_unknown_library_asset_is_a_clear_error(film: Path) -> None:
+    config = film.parent / "backlot.toml"
+    config.write_text(config.read_text() + '\n[world.assets]\n"ext-pier" = "nope"\n')
+    result = backlot("build", film)
+    assert result.returncode == 2
+    assert "backlot.toml" in result.stderr and "nope" in result.stderr

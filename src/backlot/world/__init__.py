@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from backlot.assets.store import Library
 from backlot.breakdown.models import Breakdown, Category
 from backlot.errors import BacklotError
+from backlot.fileio import atomic_write
 from backlot.script.models import ElementType, Screenplay
 from backlot.stage import Stage
 from backlot.world.build import build_set
@@ -72,6 +74,23 @@ def _requests(breakdown: Breakdown, resolved: ResolvedSet) -> list[tuple[str, st
     return [(name, category, found) for (name, category), found in scenes.items()]
 
 
+def _library(config: ProjectConfig) -> Library:
+    return Library.for_project(config.root or Path("."))
+
+
+def _library_id(config: ProjectConfig, set_id: str) -> str | None:
+    """The library asset `[world.assets]` puts in place of a generated set, by its id."""
+    name = config.world.assets.get(set_id)
+    if name is None:
+        return None
+    record = _library(config).get(name)
+    if record is None:
+        raise BacklotError(
+            f"world.assets.{set_id}: no library asset named {name!r}", "backlot.toml"
+        )
+    return record.id
+
+
 def build_world(screenplay: Screenplay, breakdown: Breakdown, config: ProjectConfig) -> World:
     """Sets from the headings, cast from the breakdown, light from place, date and clock."""
     settings = config.world
@@ -93,7 +112,7 @@ def build_world(screenplay: Screenplay, breakdown: Breakdown, config: ProjectCon
             seed=rng.randrange(2**31),
             usd=f"world/{resolved.id}.usda",
             glb=f"world/{resolved.id}.glb",
-            library_asset=settings.assets.get(resolved.id),
+            library_asset=_library_id(config, resolved.id),
         )
         sets[asset.id] = build_set(asset, _requests(breakdown, resolved), rng)
     characters = build_cast(screenplay, breakdown)
@@ -187,15 +206,13 @@ def run(screenplay: Screenplay, breakdown: Breakdown, config: ProjectConfig) -> 
     return build_world(screenplay, breakdown, config)
 
 
-def export(world: World, build_dir: Path) -> list[Path]:
+def export(world: World, build_dir: Path, config: ProjectConfig) -> list[Path]:
     """The USD layers (sets and characters once, scenes referencing them) and the GLBs."""
     written: list[Path] = []
     sets = {s.id: s for s in world.sets}
     characters = {c.id: c for c in world.characters}
     for asset in world.sets:
-        write_set_layer(asset, build_dir / asset.usd)
-        write_glb(set_parts(asset), build_dir / asset.glb, asset.id)
-        written += [build_dir / asset.usd, build_dir / asset.glb]
+        written += _export_set(asset, build_dir, config)
     for character in world.characters:
         write_character_layer(character, build_dir / character.usd)
         written.append(build_dir / character.usd)
@@ -214,6 +231,33 @@ def export(world: World, build_dir: Path) -> list[Path]:
         write_glb(scene_parts(asset, cast, setup), build_dir / setup.glb, f"scene_{setup.number}")
         written += [scene_path, build_dir / setup.glb]
     return written
+
+
+def _export_set(asset: SetAsset, build_dir: Path, config: ProjectConfig) -> list[Path]:
+    """A set's layer and GLB: generated, or the library asset that replaces it.
+
+    A USD library asset is referenced by the set layer; a glTF one becomes the set's GLB
+    (usd-core reads no glTF), while the layer keeps the grey box for planning.
+    """
+    usd, glb = build_dir / asset.usd, build_dir / asset.glb
+    if asset.library_asset is None:
+        write_set_layer(asset, usd)
+        write_glb(set_parts(asset), glb, asset.id)
+        return [usd, glb]
+    library = _library(config)
+    record = library.get(asset.library_asset)
+    if record is None:
+        raise BacklotError(f"library asset {asset.library_asset} is gone", library.root)
+    data = library.path_of(record).read_bytes()
+    if record.format == "glb":
+        atomic_write(glb, data)
+        write_set_layer(asset, usd)
+        return [usd, glb]
+    copy = usd.with_name(f"{asset.id}.library.{record.format}")
+    atomic_write(copy, data)
+    write_set_layer(asset, usd, library_file=f"./{copy.name}")
+    write_glb(set_parts(asset), glb, asset.id)
+    return [usd, copy, glb]
 
 
 STAGE = Stage(

@@ -139,13 +139,25 @@ def _mesh(stage: Usd.Stage, path: Sdf.Path, part: Part, coloured: bool = True) -
     return mesh.GetPrim()
 
 
-def write_set_layer(asset: SetAsset, path: Path) -> None:
-    """The set as a component model `/<SetId>`: its parts, `Items/…` and `Marks/…`."""
+def write_set_layer(asset: SetAsset, path: Path, library_file: str | None = None) -> None:
+    """The set as a component model `/<SetId>`: its parts, `Items/…` and `Marks/…`.
+
+    With `library_file` (a USD asset from the library, relative to `path`), the set's
+    geometry is a reference to it instead of the generated parts; items and marks stay.
+    """
     with _layer(path, prim_name(asset.id), Kind.Tokens.component) as root:
         stage, here = root.GetStage(), root.GetPath()
         Usd.ModelAPI(root).SetAssetName(asset.name)
         _label(root, ["set", asset.kind.value])
-        for part in asset.parts:
+        if library_file is not None:
+            # Typeless, so the library's root prim brings its own type (Xform, Mesh…).
+            geometry = stage.DefinePrim(here.AppendChild("Library"))
+            # Named explicitly: an imported layer need not have a default prim.
+            target = Sdf.Layer.FindOrOpen(str(path.parent / library_file))
+            top = target.defaultPrim or (target.rootPrims[0].name if target.rootPrims else "")
+            geometry.GetReferences().AddReference(library_file, Sdf.Path(f"/{top}"))
+            _custom(root, "libraryAsset", Sdf.ValueTypeNames.String, asset.library_asset or "")
+        for part in asset.parts if library_file is None else []:
             _mesh(stage, here.AppendChild(part.name), part)
         items = UsdGeom.Scope.Define(stage, here.AppendChild("Items")).GetPath()
         stand_ins = [item_part(item) for item in asset.items]
