@@ -27,64 +27,13 @@ from backlot.script.models import Element, ElementType, Scene
 
 C = Category
 # Words before a noun that make it a thing in hand ("a padded ENVELOPE", "his keys").
-DETERMINERS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "his",
-        "her",
-        "their",
-        "its",
-        "my",
-        "your",
-        "our",
-        "this",
-        "that",
-        "these",
-        "those",
-        "some",
-        "another",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "several",
-        "few",
-        "many",
-        "each",
-        "every",
-    ]
+NUMBERS = frozenset("two three four five six seven eight nine ten".split())
+DETERMINERS = NUMBERS | frozenset(
+    "a an the his her their its my your our this that these those some another one "
+    "several few many each every".split()
 )
-QUANTIFIERS = frozenset(
-    [
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "dozen",
-        "dozens",
-        "hundreds",
-        "thousands",
-        "several",
-        "many",
-        "few",
-        "some",
-        "other",
-        "more",
-        "crowds",
-    ]
+QUANTIFIERS = NUMBERS | frozenset(
+    "dozen dozens hundreds thousands several many few some other more crowds".split()
 )
 # Words of a cue that are not what others call the character by ("THE BOSS" is "the Boss").
 TITLES = frozenset(
