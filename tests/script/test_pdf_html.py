@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 from backlot.script.fountain import parse_fountain
@@ -111,3 +112,37 @@ def test_page_sheet_places_number_header_and_mark() -> None:
     assert "number" not in {p.kind for p in page_sheet(Page(number="1"))}
     omitted = page_sheet(Page(number="7", omitted=True))
     assert [p.text for p in omitted] == ["7.", "OMITTED"]
+
+
+def test_printed_page_geometry_when_rasterized(tmp_path: Path) -> None:
+    """The PDF as paper: poppler's pdftoppm renders a page and the ink sits where the
+    screenplay format puts it (action from 1.5 in, nothing in the left margin)."""
+    text = "INT. ROOM - DAY\n\n" + "\n\n".join(
+        f"Line {n} of plain action that runs on long enough to wrap to a second line."
+        for n in range(40)
+    )
+    screenplay = parse_fountain(text)
+    pdf = tmp_path / "s.pdf"
+    pdf.write_bytes(write_pdf(paginate(screenplay), screenplay))
+    subprocess.run(
+        ["pdftoppm", "-gray", "-r", "40", "-f", "2", "-l", "2", str(pdf), str(tmp_path / "p")],
+        check=True,
+    )
+    (page,) = tmp_path.glob("p*.pgm")
+    width, height, pixels = _read_pgm(page.read_bytes())
+    assert (width, height) == (340, 440)  # US Letter at 40 dpi
+    ink = [[pixels[y * width + x] < 128 for x in range(width)] for y in range(height)]
+    columns = [any(row[x] for row in ink) for x in range(width)]
+    first_ink = columns.index(True)
+    assert 58 <= first_ink <= 62  # 1.5 in from the paper's edge
+    rows = [any(row) for row in ink]
+    body = [y for y, inked in enumerate(rows) if inked and y > 30]
+    assert body[0] >= 38 and body[-1] <= 404  # inside the 1 in top and bottom margins
+
+
+def _read_pgm(data: bytes) -> tuple[int, int, bytes]:
+    """A binary PGM (P5): header words, then one byte per pixel."""
+    fields = data.split(maxsplit=4)
+    assert fields[0] == b"P5"
+    width, height = int(fields[1]), int(fields[2])
+    return width, height, fields[4][: width * height]
