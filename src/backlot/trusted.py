@@ -28,11 +28,13 @@ def trusted(cls: type[M], values: dict[str, Any]) -> M:
     instance's state, and JSON must not depend on how a model was built.
     """
     names = _field_names(cls)
-    state = {name: values[name] for name in names}
-    if len(values) != len(names):
-        raise TypeError(f"{cls.__name__}: unknown fields {sorted(set(values) - set(names))}")
+    if tuple(values) != names:  # callers on hot paths pass them in order already
+        state = {name: values[name] for name in names}
+        if len(values) != len(names):
+            raise TypeError(f"{cls.__name__}: unknown fields {sorted(set(values) - set(names))}")
+        values = state
     instance = cls.__new__(cls)
-    _set(instance, "__dict__", state)
+    _set(instance, "__dict__", values)
     _set(instance, "__pydantic_fields_set__", set(names))
     _set(instance, "__pydantic_extra__", None)
     _set(instance, "__pydantic_private__", None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from backlot.script.headings import split_heading
 from backlot.script.models import CharacterStat, Element, ElementType, Scene, Screenplay, TitleEntry
@@ -11,6 +12,7 @@ from backlot.trusted import trusted
 _EXTENSION = re.compile(r"\(([^()]*)\)")
 
 
+@cache
 def split_cue(cue: str) -> tuple[str, str | None]:
     """'BOB (V.O.) (CONT'D)' → ('BOB', "V.O., CONT'D"); the name is what the cast list keys on."""
     head, paren, _ = cue.partition("(")

@@ -82,7 +82,7 @@ def _element(kind: ElementType, text: str, line: int, spans: list, **extra: obje
         "forced": False,
     }
     if extra:
-        values.update(extra)
+        values.update(extra)  # keys already present: the order stays the model's
     return trusted(Element, values)
 
 
