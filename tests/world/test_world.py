@@ -54,7 +54,7 @@ def test_light_follows_the_clock(built: tuple[Path, World]) -> None:
     assert 60 < scenes["7"].sun.azimuth_deg < 120  # DAWN: the sun at the eastern horizon
     assert abs(scenes["7"].sun.elevation_deg) < 1.0
     assert "rain" in scenes["1"].weather and "fog" in scenes["3"].weather
-    # Night exteriors are lit by the moon and the sky; the interior at dawn has a window.
+    # Night exteriors are lit by the moon and the sky, never the sun.
     assert {"moon", "sky"} <= {light.kind for light in scenes["1"].lights}
     assert "sun" not in {light.kind for light in scenes["1"].lights}
     assert world.daylight[0].sunrise < world.daylight[0].sunset
