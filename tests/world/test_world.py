@@ -144,6 +144,8 @@ def test_library_asset_replaces_a_generated_set(film: Path) -> None:
     # The library's own prims compose in, and the generated grey box is gone.
     assert any(p.IsA(UsdGeom.Cube) for p in stage.Traverse())
     assert not any(p.GetName() == "water" for p in stage.Traverse())
+    shown = json.loads(backlot("assets", "show", "real-pier", "-p", film.parent).stdout)
+    assert shown["scenes"] == pier.scenes == ["8"]
 
 
 def test_unknown_library_asset_is_a_clear_error(film: Path) -> None:

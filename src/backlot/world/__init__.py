@@ -249,6 +249,7 @@ def _export_set(asset: SetAsset, build_dir: Path, config: ProjectConfig) -> list
     if record is None:
         raise BacklotError(f"library asset {asset.library_asset} is gone", library.root)
     data = library.path_of(record).read_bytes()
+    library.set_scenes(record.name, asset.scenes)  # the library says where it is used
     if record.format == "glb":
         atomic_write(glb, data)
         write_set_layer(asset, usd)
