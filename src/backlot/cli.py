@@ -71,9 +71,9 @@ def _main(
     """Backlot builds a film's world from its script: breakdown, sets, cast, shots, previz."""
 
 
-def _warn(warnings: list[str]) -> None:
+def _warn(script: Path, warnings: list[str]) -> None:
     for warning in warnings:
-        err.print(f"[yellow]warning:[/] {warning}")
+        err.print(f"[yellow]warning:[/] {script}: {warning}", soft_wrap=True)
 
 
 @app.command()
@@ -153,7 +153,9 @@ def parse(
     to: Annotated[ParseFormat, typer.Option("--to", help="Output format.")] = ParseFormat.JSON,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write here (default: stdout; PDF: SCRIPT.pdf)."),
+        typer.Option(
+            "--output", "-o", help="Write here (default: stdout; a PDF beside the script)."
+        ),
     ] = None,
     lock: Annotated[
         Path | None,
@@ -167,7 +169,7 @@ def parse(
 ) -> None:
     """Parse SCRIPT and write it as JSON, Final Draft, Fountain, a printed PDF or HTML."""
     screenplay, warnings = load(script)
-    _warn(warnings)
+    _warn(script, warnings)
     if to in (ParseFormat.PDF, ParseFormat.HTML):
         if lock is not None:
             previous, _ = load(lock)
@@ -183,7 +185,7 @@ def parse(
             else render_html(paged, screenplay)
         )
         if to is ParseFormat.PDF and output is None:
-            output = Path(script.stem + ".pdf")
+            output = script.with_suffix(".pdf")
     elif to is ParseFormat.FDX:
         data = write_fdx(screenplay)
     elif to is ParseFormat.FOUNTAIN:
@@ -222,7 +224,7 @@ def breakdown_command(
     project = Project(script, out_dir)
     settings = project.config.breakdown
     screenplay, warnings = load(script)
-    _warn(warnings)
+    _warn(script, warnings)
     url = llm or settings.llm_url
     tagger = LlmTagger(url, llm_model or settings.llm_model) if url else None
     result = analyze(screenplay, settings, tagger)

@@ -6,8 +6,9 @@ import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from backlot.breakdown.models import BreakdownConfig
 from backlot.errors import BacklotError
@@ -34,6 +35,16 @@ class ProjectConfig(BaseModel):
     seed: int = 0
     breakdown: BreakdownConfig = Field(default_factory=BreakdownConfig)
     world: WorldConfig = Field(default_factory=WorldConfig)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (an IANA name: Europe/Paris)") from None
+        return value
+
     root: Path | None = Field(
         default=None,
         exclude=True,

@@ -6,16 +6,28 @@ import os
 import tempfile
 from pathlib import Path
 
+from backlot.errors import BacklotError
+
 
 def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write `data` to `path` through a temporary file and a rename: never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write `data` to `path` through a temporary file and a rename: never half-written.
+
+    A failure to write (no such folder, a file in the way, no permission, a full disk) is
+    the user's to fix: it is reported as a BacklotError naming the path.
+    """
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:40]}.", suffix=".tmp")
+    except OSError as exc:
+        raise BacklotError(f"cannot write ({exc.strerror or exc})", path) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise BacklotError(f"cannot write ({exc.strerror or exc})", path) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

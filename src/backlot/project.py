@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -76,7 +77,7 @@ class Project:
             merged = validate_config(self.config.model_dump() | values, "command line")
             self.config = merged.model_copy(update={"root": self.root})
 
-    def _cache(self) -> dict[str, dict[str, str]]:
+    def _cache(self) -> dict[str, dict[str, Any]]:
         try:
             return json.loads((self.build_dir / CACHE_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -106,21 +107,21 @@ class Project:
         for stage in STAGES:
             if on_stage:
                 on_stage(stage.name)
-            input_hashes = [hashes[name] for name in stage.inputs] or [_sha(script_bytes)]
+            # The first stage reads the script: its bytes, and its name (the suffix picks
+            # the reader; the name is recorded in the output).
+            inputs = [hashes[name] for name in stage.inputs] or [
+                _sha(script_bytes),
+                self.script.name,
+            ]
+            extra = stage.key_extra(self.config) if stage.key_extra else None
             key = _sha(
                 json.dumps(
-                    [stage.name, stage.version, input_hashes, self._config_hash(stage)]
+                    [stage.name, stage.version, inputs, self._config_hash(stage), extra]
                 ).encode()
             )
             out_path = self.build_dir / stage.output
             entry = cache.get(stage.name, {})
-            cached = (
-                stage.name not in forced
-                and entry.get("key") == key
-                and out_path.is_file()
-                and _sha(out_path.read_bytes()) == entry.get("output")
-            )
-            if cached:
+            if stage.name not in forced and self._intact(entry, key, out_path):
                 hashes[stage.name] = entry["output"]
                 results.append(StageResult(stage.name, False, out_path))
                 continue
@@ -128,13 +129,33 @@ class Project:
             model = stage.run(*args, self.config)
             outputs[stage.name] = model
             text = to_json(model)
-            atomic_write(out_path, text)
+            # Exports first: the output (and the cache entry) only once everything derived
+            # from it is on disk, so a failed export never leaves a "done" stage behind.
             exports = stage.exports(model, self.build_dir, self.config) if stage.exports else []
+            atomic_write(out_path, text)
             hashes[stage.name] = _sha(text.encode())
-            cache[stage.name] = {"key": key, "output": hashes[stage.name]}
+            cache[stage.name] = {
+                "key": key,
+                "output": hashes[stage.name],
+                "exports": {
+                    str(p.relative_to(self.build_dir)): _sha(p.read_bytes()) for p in exports
+                },
+            }
             atomic_write(self.build_dir / CACHE_FILE, json.dumps(cache, indent=1))
             results.append(StageResult(stage.name, True, out_path, exports))
         return BuildReport(self.build_dir, results)
+
+    def _intact(self, entry: dict[str, Any], key: str, out_path: Path) -> bool:
+        """A cached stage counts only if its key matches and its files are as it left them."""
+        if entry.get("key") != key or not out_path.is_file():
+            return False
+        if _sha(out_path.read_bytes()) != entry.get("output"):
+            return False
+        for name, digest in entry.get("exports", {}).items():
+            path = self.build_dir / name
+            if not path.is_file() or _sha(path.read_bytes()) != digest:
+                return False
+        return True
 
     def _load(self, name: str, outputs: dict[str, BaseModel]) -> BaseModel:
         """An upstream output: from this build, else from its cached JSON."""

@@ -26,6 +26,9 @@ class Stage:
     inputs: tuple[str, ...] = ()
     # The backlot.toml sections the stage reads; only these enter its cache key.
     config_keys: tuple[str, ...] = ()
+    # What else the stage reads from outside the build (the asset library), as a value
+    # that changes when it does; it enters the cache key too.
+    key_extra: Callable[[Any], object] | None = None
     # Derived files (PDF, HTML, CSV…) written from the output into the build folder; they
     # get the project config too, for what lies outside the build folder (the library).
     exports: Callable[[Any, Path, Any], list[Path]] | None = None

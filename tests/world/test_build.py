@@ -14,11 +14,11 @@ from backlot.world.build import (
     build_set,
     footprint,
     overlaps,
-    prim_name,
     walkable_zone,
 )
 from backlot.world.kinds import dimensions, set_kind
 from backlot.world.models import Opening, Part, PlacedItem, SetAsset, SetKind
+from backlot.world.names import prim_name
 
 REQUESTS = [
     ("coffee mug", "props", ["1"]),

@@ -20,12 +20,12 @@ from backlot.world.meshes import (
     linear_rgb,
     mannequin_parts,
     part_mesh,
-    prim_name,
     scene_parts,
     set_parts,
     wardrobe_colours,
 )
 from backlot.world.models import Mark, Part
+from backlot.world.names import prim_name
 from tests.world.test_usd import HEIGHT, a_character, a_scene, a_set
 
 

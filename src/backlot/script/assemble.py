@@ -30,14 +30,22 @@ def assemble(
     scenes: list[Scene] = []
     counts: dict[str, int] = {}
     current: Scene | None = None
+    taken: set[str] = set()
+    warnings: list[str] = []
     for element in elements:
         kind = element.type
         if kind is ElementType.SCENE_HEADING:
             parts = split_heading(element.text)
+            number = _unique_number(element.scene_number, len(scenes) + 1, taken)
+            if element.scene_number and number != element.scene_number:
+                warnings.append(
+                    f"line {element.line}: scene number {element.scene_number} is used "
+                    f"twice; this scene is {number}"
+                )
             current = trusted(
                 Scene,
                 {
-                    "number": element.scene_number or str(len(scenes) + 1),
+                    "number": number,
                     "heading": element.text,
                     "int_ext": parts.int_ext,
                     "location": parts.location,
@@ -68,5 +76,16 @@ def assemble(
             CharacterStat.model_construct(name=n, dialogue_count=c) for n, c in counts.items()
         ],
         pages=None,
-        warnings=[],
+        warnings=warnings,
     )
+
+
+def _unique_number(written: str | None, ordinal: int, taken: set[str]) -> str:
+    """The scene's number: as written, else its ordinal; a repeat gets a suffix (12-2), since
+    every later stage keys scenes by number."""
+    base = written or str(ordinal)
+    number, n = base, 2
+    while number in taken:
+        number, n = f"{base}-{n}", n + 1
+    taken.add(number)
+    return number

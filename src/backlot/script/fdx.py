@@ -57,6 +57,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from backlot.errors import ScriptError
 from backlot.script.assemble import assemble, split_cue
+from backlot.script.headings import SCENE_NUMBER
 from backlot.script.models import Element, ElementType, Screenplay, Span, Style, TitleEntry
 
 T = ElementType
@@ -265,6 +266,8 @@ class _ContentReader:
             return False
         is_cue = kind is T.CHARACTER
         number = paragraph.get("Number") if kind is T.SCENE_HEADING else None
+        if number is not None and not SCENE_NUMBER.fullmatch(number.strip()):
+            number = None  # only what a scene number can hold: later stages name files by it
         self.elements.append(
             Element(
                 type=kind,

@@ -12,6 +12,7 @@ import re
 
 from backlot.script.assemble import assemble, split_cue
 from backlot.script.emphasis import parse_emphasis
+from backlot.script.headings import SCENE_NUMBER
 from backlot.script.models import Element, ElementType, Screenplay, TitleEntry
 from backlot.trusted import trusted
 
@@ -248,7 +249,7 @@ class _BodyParser:
     def _heading(self, raw: str, *, forced: bool) -> None:
         number = None
         m = _SCENE_NUMBER.search(raw)
-        if m:
+        if m and SCENE_NUMBER.fullmatch(m.group(1) or m.group(2)):
             number = m.group(1) or m.group(2)
             raw = raw[: m.start()].rstrip()
         self._single(T.SCENE_HEADING, raw.strip(), scene_number=number, forced=forced)

@@ -56,6 +56,10 @@ TIME_OF_DAY: dict[str, str] = {
 _RELATIVE_TIME = re.compile(r"\bLATER$|^SAME\b|^CONTINU|\bMORNING$|\bNIGHT$", re.IGNORECASE)
 
 
+# What a scene number may hold (Fountain's #12A#, #2-B#, #1.1#): it names files downstream.
+SCENE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{0,15}")
+
+
 class Heading(NamedTuple):
     """The parts of one scene heading."""
 

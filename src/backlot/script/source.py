@@ -41,7 +41,7 @@ def decode_script(data: bytes, path: str) -> tuple[str, list[str]]:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        warning = f"{path}:{line}: not UTF-8; decoded as Windows-1252"
+        warning = f"line {line}: not UTF-8; decoded as Windows-1252"
     # cp1252 leaves five bytes undefined; latin-1 maps every byte, so it is the last resort.
     try:
         return data.decode("cp1252"), [warning]
@@ -80,7 +80,8 @@ def is_fdx(path: Path, data: bytes) -> bool:
 
 
 def read_script(path: Path) -> tuple[Screenplay, list[str]]:
-    """Parse a Fountain or Final Draft file; returns the screenplay and decoding warnings."""
+    """Parse a Fountain or Final Draft file; returns the screenplay and its warnings (how it
+    was decoded, repeated scene numbers), each led by the line it concerns."""
     data = read_bytes(path)
     if is_fdx(path, data):
         return read_fdx(data, str(path)), []
@@ -90,4 +91,4 @@ def read_script(path: Path) -> tuple[Screenplay, list[str]]:
     screenplay = parse_fountain(text, str(path))
     if not screenplay.elements and not screenplay.title_page:
         raise ScriptError("no screenplay content found", path)
-    return screenplay, warnings
+    return screenplay, warnings + screenplay.warnings

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from backlot.assets.store import Library
 from backlot.breakdown.models import Breakdown, Category
@@ -40,13 +40,6 @@ __all__ = ["STAGE", "World", "build_world"]
 
 # Breakdown items a set is dressed with (cast, sound, effects… are not objects on a set).
 PLACED = (Category.PROPS, Category.SET_DRESSING, Category.VEHICLES, Category.GREENERY)
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise BacklotError(f"timezone: unknown time zone {name!r}", "backlot.toml") from None
 
 
 def _set_text(screenplay: Screenplay, resolved: ResolvedSet) -> str:
@@ -91,10 +84,15 @@ def _library_id(config: ProjectConfig, set_id: str) -> str | None:
     return record.id
 
 
+def library_key(config: ProjectConfig) -> dict[str, str | None]:
+    """The library assets the world uses, by id: a changed asset re-runs the world."""
+    return {set_id: _library_id(config, set_id) for set_id in sorted(config.world.assets)}
+
+
 def build_world(screenplay: Screenplay, breakdown: Breakdown, config: ProjectConfig) -> World:
     """Sets from the headings, cast from the breakdown, light from place, date and clock."""
     settings = config.world
-    tz = _zone(config.timezone)
+    tz = ZoneInfo(config.timezone)  # checked when the config was read
     resolution = resolve_sets(screenplay.scenes, settings.sets)
     sets: dict[str, SetAsset] = {}
     for resolved in resolution.sets:
@@ -268,5 +266,6 @@ STAGE = Stage(
     run=run,
     inputs=("screenplay", "breakdown"),
     config_keys=("world", "latitude", "longitude", "shoot_date", "timezone", "seed"),
+    key_extra=library_key,
     exports=export,
 )

@@ -18,13 +18,13 @@ from __future__ import annotations
 import math
 import random
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from backlot.world.models import Mark, Opening, Part, PlacedItem, SetAsset, SetKind, Shape, Vec3
+from backlot.world.names import prim_name, unique
 
 Rect = tuple[float, float, float, float]
 """An axis-aligned rectangle in XZ: min x, min z, max x, max z."""
@@ -879,21 +879,6 @@ class _Placer:
         return (x, region.y, z), rotation
 
 
-def prim_name(text: str) -> str:
-    """`text` as a USD prim identifier: ASCII letters, digits and '_', not led by a digit."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    name = re.sub(r"[^A-Za-z0-9]+", "_", ascii_text.lower()).strip("_") or "item"
-    return f"_{name}" if name[0].isdigit() else name
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    candidate, n = name, 2
-    while candidate in taken:
-        candidate, n = f"{name}_{n}", n + 1
-    taken.add(candidate)
-    return candidate
-
-
 def _heading(dx: float, dz: float) -> float:
     """Heading about Y of direction (dx, dz): 0 faces +Z, 90 faces +X."""
     return round(math.degrees(math.atan2(dx, dz)) % 360.0, 1)
@@ -1035,7 +1020,7 @@ def build_set(
     parts = site.parts + tables
     marks = _marks(rng, clear, site.seats)
     taken = {p.name for p in parts} | {m.name for m in marks}
-    names = {r.index: _unique(prim_name(r.name), taken) for r in plan}
+    names = {r.index: unique(prim_name(r.name.lower()), taken) for r in plan}
     items = _place_items(plan, site, site.surfaces + tops, placer, names)
     update = {"parts": parts, "openings": site.openings, "items": items, "marks": marks}
     return asset.model_copy(deep=True, update=update)

@@ -9,6 +9,7 @@ import re
 from backlot.breakdown.models import Breakdown, Category
 from backlot.script.models import ElementType, Screenplay
 from backlot.world.models import CharacterAsset, Joint, Look
+from backlot.world.names import slug, unique
 
 COLOURS = {
     "black": "#1c1c1c",
@@ -200,14 +201,20 @@ def _is_hair(words: list[str], i: int) -> bool:
     )
 
 
-def character_id(name: str) -> str:
-    return "char-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+def character_ids(names: list[str]) -> dict[str, str]:
+    """A distinct id per name: 'DR. SMITH' and 'DR SMITH' must not share a file."""
+    ids: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        ids[name] = unique(f"char-{slug(name)}", taken)
+    return ids
 
 
 def build_cast(screenplay: Screenplay, breakdown: Breakdown) -> list[CharacterAsset]:
     """One asset per cast member, with wardrobe per scene (kept from scene to scene)."""
     characters = []
     lines = _source_lines(screenplay)
+    ids = character_ids([member.name for member in breakdown.cast])
     for member in breakdown.cast:
         look = look_of(member.name, screenplay)
         wardrobe: dict[str, list[str]] = {}
@@ -226,7 +233,7 @@ def build_cast(screenplay: Screenplay, breakdown: Breakdown) -> list[CharacterAs
             wardrobe[scene.number] = list(current)
         characters.append(
             CharacterAsset(
-                id=character_id(member.name),
+                id=ids[member.name],
                 name=member.name,
                 look=look,
                 wardrobe=wardrobe,

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from backlot.script.models import Scene
+from backlot.world.names import slug
 
 # Written abbreviations → the word, so "APT." and "APARTMENT" key alike.
 ABBREVIATIONS = {
@@ -106,7 +107,7 @@ class Resolution:
 
 def _normal(words: str) -> str:
     """Upper case, abbreviations spelt out, punctuation dropped: the key sets match on."""
-    tokens = re.findall(r"[A-Z0-9']+", words.upper())
+    tokens = re.findall(r"[^\W_]+(?:'[^\W_]+)*", words.upper())
     expanded = [ABBREVIATIONS.get(t.rstrip("."), t) for t in tokens]
     return " ".join(t.replace("'", "") for t in expanded)
 
@@ -119,10 +120,6 @@ def _split_room(key_name: str) -> tuple[str, str | None]:
             if DWELLINGS.search(rest):
                 return rest, room
     return key_name, None
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def _side(int_ext: str | None) -> str:
@@ -160,7 +157,7 @@ def resolve_sets(scenes: list[Scene], overrides: dict[str, str]) -> Resolution:
         resolved = sets.get(key)
         if resolved is None:
             label = f"{side} {key_name}".strip()
-            resolved = ResolvedSet(id=_slug(label), name=name, int_ext=scene.int_ext)
+            resolved = ResolvedSet(id=slug(label), name=name, int_ext=scene.int_ext)
             sets[key] = resolved
         elif len(name) > len(resolved.name) and name == location:
             resolved.name = name  # the fullest spelling names the set

@@ -31,6 +31,7 @@ from backlot.world.models import (
     Shape,
     Vec3,
 )
+from backlot.world.names import prim_name
 
 SEGMENTS = 16
 """Facets around a cylinder or sphere: round enough for previz, cheap enough for a crowd."""
@@ -60,12 +61,6 @@ class Mesh(NamedTuple):
     points: np.ndarray
     normals: np.ndarray
     indices: np.ndarray
-
-
-def prim_name(text: str) -> str:
-    """`text` as a valid USD prim name (and a tidy glTF node name): 'char-john' → 'char_john'."""
-    name = re.sub(r"[^A-Za-z0-9_]", "_", text) or "_"
-    return f"_{name}" if name[0].isdigit() else name
 
 
 def linear_rgb(colour: str) -> tuple[float, float, float]:

@@ -35,7 +35,6 @@ from backlot.world.meshes import (
     mannequin_parts,
     mannequin_rig,
     part_mesh,
-    prim_name,
 )
 from backlot.world.models import (
     CharacterAsset,
@@ -47,6 +46,7 @@ from backlot.world.models import (
     SunPosition,
     Vec3,
 )
+from backlot.world.names import prim_name, unique
 
 TAXONOMY = "class"
 """The UsdSemantics.LabelsAPI instance every label is written under."""
@@ -89,12 +89,8 @@ def _layer(path: Path, root_name: str, kind: str) -> Iterator[Usd.Prim]:
 
 def _unique(names: list[str]) -> list[str]:
     """Names made distinct by numbering repeats (chair, chair_2…), as prim siblings must be."""
-    seen: dict[str, int] = {}
-    unique = []
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        unique.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
-    return unique
+    taken: set[str] = set()
+    return [unique(name, taken) for name in names]
 
 
 def _label(prim: Usd.Prim, labels: list[str]) -> None:
