@@ -1,0 +1,1 @@
+"""camera/: the World → a ShotPlan (blocking, coverage, framing, camera paths, timing)."""
