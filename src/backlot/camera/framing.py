@@ -1,0 +1,332 @@
+"""Framing math: where a camera stands so a subject fills the frame as a shot size asks.
+
+Conventions. World: metres, X east, Y up, Z south; a subject's `facing_deg` 0 faces +Z and
+grows turning left (about +Y), so the subject's left is +X when facing +Z. Camera axes are
+OpenCV's: x right, y down, z forward; pixels count from the top-left corner. The camera
+never rolls: its x axis stays horizontal.
+
+A shot size is a span of the standing subject (two landmarks) that fills a fraction of the
+frame height, following the usual definitions of the scale (Mascelli, "The Five C's of
+Cinematography", 1965, ch. 1 "Camera Angles"; Katz, "Film Directing Shot by Shot", 1991,
+ch. 7): each tighter size cuts the figure at the next body line, never at a joint, with a
+little headroom above the head. The subject is a vertical line through its feet: landmark
+heights come from anthropometric fractions of the standing height.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from backlot.camera.models import LANDMARKS, ShotSize, Vec3
+
+# Heights above the floor as fractions of standing height H: Drillis & Contini (1966), as
+# tabulated in Winter, "Biomechanics and Motor Control of Human Movement", 4th ed., fig. 4.1.
+# Chest is the nipple line; waist is taken at elbow height (0.630 H), which is where the
+# natural waist sits with the arms hanging.
+_LANDMARK_FRACTION = {
+    "head_top": 1.0,
+    "eyes": 0.936,
+    "chin": 0.870,
+    "chest": 0.720,
+    "waist": 0.630,
+    "knees": 0.285,
+    "feet": 0.0,
+}
+
+# Size → (top landmark, bottom landmark, fraction of the frame height the span fills).
+# CU is head and shoulders: the head (top to chin) fills a little over half the frame so
+# the shoulders come in below. MCU, MS and MLS cut just below the chest, waist and knees:
+# the span fills 85 %, leaving the headroom above and a margin below the cut line. FS keeps
+# a little floor under the feet. WS and EWS show the person small in the setting. ECU is a
+# detail of the face: eyes to chin fill most of the frame, forehead cropped.
+SIZE_SPAN: dict[ShotSize, tuple[str, str, float]] = {
+    ShotSize.EWS: ("head_top", "feet", 0.2),
+    ShotSize.WS: ("head_top", "feet", 0.5),
+    ShotSize.FS: ("head_top", "feet", 0.8),
+    ShotSize.MLS: ("head_top", "knees", 0.85),
+    ShotSize.MS: ("head_top", "waist", 0.85),
+    ShotSize.MCU: ("head_top", "chest", 0.85),
+    ShotSize.CU: ("head_top", "chin", 0.55),
+    ShotSize.ECU: ("eyes", "chin", 0.6),
+}
+
+# Sizes composed by headroom: the head top sits `headroom` below the top of the frame.
+HEADROOM_SIZES = frozenset({ShotSize.FS, ShotSize.MLS, ShotSize.MS, ShotSize.MCU, ShotSize.CU})
+
+# The others pin one landmark to a third line instead: the ECU puts the eyes on the upper
+# third (the face reads from the eyes); wide shots stand the figure on the lower third so
+# the setting fills the frame above, as a landscape is composed.
+_THIRD_ANCHOR: dict[ShotSize, tuple[str, float]] = {
+    ShotSize.ECU: ("eyes", 1.0 / 3.0),
+    ShotSize.WS: ("feet", 2.0 / 3.0),
+    ShotSize.EWS: ("feet", 2.0 / 3.0),
+}
+
+# Camera height per size, as a landmark of the subject: eye level for the close sizes (a
+# neutral angle, Mascelli ch. 1), lower as the frame widens so the figure is not shot
+# steeply down at; the extreme wide goes back to a standing observer's eye level.
+_CAMERA_HEIGHT = {
+    ShotSize.ECU: "eyes",
+    ShotSize.CU: "eyes",
+    ShotSize.MCU: "eyes",
+    ShotSize.MS: "eyes",
+    ShotSize.MLS: "chest",
+    ShotSize.FS: "waist",
+    ShotSize.WS: "chest",
+    ShotSize.EWS: "eyes",
+}
+
+
+def landmarks(height_m: float) -> dict[str, float]:
+    """Heights above the floor (metres) of the LANDMARKS of a standing person."""
+    if height_m <= 0:
+        raise ValueError(f"height must be positive, got {height_m}")
+    return {name: _LANDMARK_FRACTION[name] * height_m for name in LANDMARKS}
+
+
+def landmark_points(position: Vec3, height_m: float) -> np.ndarray:
+    """World points (N×3, in LANDMARKS order) of a subject standing with its feet at position."""
+    x, y, z = position
+    return np.array([(x, y + h, z) for h in landmarks(height_m).values()], dtype=float)
+
+
+def vertical_fov(focal_mm: float, sensor_h_mm: float) -> float:
+    """Vertical field of view in radians of a pinhole lens on a sensor of that height."""
+    return 2.0 * math.atan(sensor_h_mm / (2.0 * focal_mm))
+
+
+def intrinsics(
+    focal_mm: float, sensor_mm: tuple[float, float], resolution: tuple[int, int]
+) -> tuple[float, float, float, float]:
+    """Pinhole intrinsics (fx, fy, cx, cy) in pixels, with square pixels.
+
+    The image is the largest centred region of the sensor with the image's aspect (the way
+    a 16:9 or scope frame is extracted from a Super 35 gate): a frame wider than the sensor
+    uses its full width, a taller one its full height.
+    """
+    sensor_w, sensor_h = sensor_mm
+    width, height = resolution
+    # The largest region that fits: its pixel pitch is the smaller of the two.
+    pitch_mm = min(sensor_w / width, sensor_h / height)
+    f_px = focal_mm / pitch_mm
+    return f_px, f_px, width / 2.0, height / 2.0
+
+
+def look_at(position: Vec3, target: Vec3, up: Vec3 = (0.0, 1.0, 0.0)) -> np.ndarray:
+    """4×4 camera-to-world matrix of a camera at position aiming at target, with no roll."""
+    eye = np.asarray(position, dtype=float)
+    forward = np.asarray(target, dtype=float) - eye
+    norm = np.linalg.norm(forward)
+    if norm == 0:
+        raise ValueError("camera position and target coincide")
+    forward /= norm
+    right = np.cross(forward, np.asarray(up, dtype=float))
+    if np.linalg.norm(right) < 1e-9:
+        raise ValueError("camera looks along the up vector; its roll is undefined")
+    right /= np.linalg.norm(right)
+    down = np.cross(forward, right)
+    cam_to_world = np.eye(4)
+    cam_to_world[:3, 0] = right
+    cam_to_world[:3, 1] = down
+    cam_to_world[:3, 2] = forward
+    cam_to_world[:3, 3] = eye
+    return cam_to_world
+
+
+def world_to_camera(cam_to_world: np.ndarray) -> np.ndarray:
+    """3×4 world-to-camera matrix [Rᵀ | −Rᵀt], the inverse of a rigid camera-to-world pose."""
+    rotation = cam_to_world[:3, :3]
+    translation = cam_to_world[:3, 3]
+    return np.hstack([rotation.T, (-rotation.T @ translation)[:, None]])
+
+
+def project(
+    points_world: np.ndarray, cam_to_world: np.ndarray, fx: float, fy: float, cx: float, cy: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pixels (N×2) and depths (N) of world points; pixels mean something only where depth > 0."""
+    points = np.atleast_2d(np.asarray(points_world, dtype=float))
+    extrinsic = world_to_camera(cam_to_world)
+    cam = points @ extrinsic[:, :3].T + extrinsic[:, 3]
+    depth = cam[:, 2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pixels = np.stack([fx * cam[:, 0] / depth + cx, fy * cam[:, 1] / depth + cy], axis=1)
+    return pixels, depth
+
+
+def _rotate_y(vector: np.ndarray, angle: float) -> np.ndarray:
+    """Rotate a vector about +Y; a positive angle turns +Z towards +X (a left turn)."""
+    c, s = math.cos(angle), math.sin(angle)
+    x, y, z = vector
+    return np.array([x * c + z * s, y, -x * s + z * c])
+
+
+def _aim(
+    camera: np.ndarray,
+    anchor: np.ndarray,
+    pixel: tuple[float, float],
+    fx: float,
+    fy: float,
+    cx: float,
+    cy: float,
+) -> np.ndarray:
+    """Forward axis of a roll-free camera at `camera` that images `anchor` at `pixel`.
+
+    The camera ray through the pixel is (a, b, 1). For pitch φ its world elevation e obeys
+    sin e = √(1+b²)·sin(φ − atan b) / √(1+a²+b²), so φ follows in closed form; the ray's
+    horizontal part lies atan2(a, cos φ + b sin φ) to the right of the camera's heading.
+    """
+    a = (pixel[0] - cx) / fx
+    b = (pixel[1] - cy) / fy
+    offset = anchor - camera
+    horizontal = math.hypot(offset[0], offset[2])
+    elevation = math.atan2(offset[1], horizontal)
+    ratio = math.sin(elevation) * math.sqrt(1 + a * a + b * b) / math.sqrt(1 + b * b)
+    pitch = math.atan(b) + math.asin(max(-1.0, min(1.0, ratio)))
+    right_of_heading = math.atan2(a, math.cos(pitch) + b * math.sin(pitch))
+    heading = _rotate_y(np.array([offset[0], 0.0, offset[2]]) / horizontal, right_of_heading)
+    return math.cos(pitch) * heading + np.array([0.0, math.sin(pitch), 0.0])
+
+
+def _span_px(
+    camera: np.ndarray,
+    forward: np.ndarray,
+    top: np.ndarray,
+    bottom: np.ndarray,
+    fx: float,
+    fy: float,
+    cx: float,
+    cy: float,
+) -> float:
+    """On-screen height of the span in pixels; infinite when a landmark is behind the lens."""
+    pixels, depth = project(
+        np.stack([top, bottom]), look_at(camera, camera + forward), fx, fy, cx, cy
+    )
+    if np.any(depth <= 0):
+        return math.inf
+    return float(pixels[1, 1] - pixels[0, 1])
+
+
+def frame_subject(
+    position: Vec3,
+    facing_deg: float,
+    height_m: float,
+    size: ShotSize,
+    focal_mm: float,
+    sensor_mm: tuple[float, float],
+    resolution: tuple[int, int],
+    *,
+    side: float = 0.0,
+    headroom: float = 0.05,
+    look_room: float = 0.0,
+) -> tuple[Vec3, Vec3]:
+    """Camera position and look-at target that frame a standing subject at a shot size.
+
+    `position` is the subject's feet on the floor. `side` is the camera's azimuth off the
+    subject's facing in degrees (0 straight on, +30 round to the subject's left). `headroom`
+    is the fraction of the frame above the head for the sizes composed by headroom.
+    `look_room` (fraction of frame width) moves the subject off centre, away from the way
+    it faces on screen, so that it looks into the open part of the frame.
+
+    The camera stands at the size's height (eye level when close, lower when wider) on the
+    chosen azimuth; for each trial distance it is aimed, without roll, so that its anchor
+    landmark lands on the required pixel; the distance is then bisected until the span's
+    projected height equals its fraction of the image height (the span shrinks as the
+    camera backs off).
+    """
+    top_name, bottom_name, fraction = SIZE_SPAN[size]
+    if size in HEADROOM_SIZES:
+        if not 0.0 <= headroom <= 1.0 - fraction:
+            raise ValueError(f"headroom {headroom} leaves no room for a {size} framing")
+        anchor_name, anchor_row = top_name, headroom
+    else:
+        anchor_name, anchor_row = _THIRD_ANCHOR[size]
+    width, height = resolution
+    fx, fy, cx, cy = intrinsics(focal_mm, sensor_mm, resolution)
+    heights = landmarks(height_m)
+    feet = np.asarray(position, dtype=float)
+    up = np.array([0.0, 1.0, 0.0])
+    top, bottom, anchor = (
+        feet + heights[name] * up for name in (top_name, bottom_name, anchor_name)
+    )
+
+    azimuth = math.radians(facing_deg + side)
+    outward = np.array([math.sin(azimuth), 0.0, math.cos(azimuth)])
+    facing = math.radians(facing_deg)
+    screen_right = np.cross(-outward, up)
+    faces = float(np.dot([math.sin(facing), 0.0, math.cos(facing)], screen_right))
+    # Straight on the subject faces neither way on screen and takes no look room.
+    turn = 0.0 if abs(faces) < 1e-9 else math.copysign(1.0, faces)
+    pixel = (cx - turn * look_room * width, anchor_row * height)
+    camera_height = heights[_CAMERA_HEIGHT[size]] * up
+    target_px = fraction * height
+
+    def pose(distance: float) -> tuple[np.ndarray, np.ndarray]:
+        camera = feet + distance * outward + camera_height
+        return camera, _aim(camera, anchor, pixel, fx, fy, cx, cy)
+
+    def span(distance: float) -> float:
+        return _span_px(*pose(distance), top, bottom, fx, fy, cx, cy)
+
+    # Start from the level pinhole estimate d = f·span / (fraction·image height), bracket.
+    guess = fy * (heights[top_name] - heights[bottom_name]) / target_px
+    near, far = guess / 2.0, guess * 2.0
+    while span(near) < target_px:
+        near /= 2.0
+    while span(far) > target_px:
+        far *= 2.0
+    for _ in range(100):
+        mid = math.sqrt(near * far)
+        if span(mid) > target_px:
+            near = mid
+        else:
+            far = mid
+        if far / near < 1.0 + 1e-12:
+            break
+    camera, forward = pose(math.sqrt(near * far))
+    # The target lies on the optical axis at about the subject's distance, so easing between
+    # keyframes' targets swings the aim smoothly.
+    target = camera + forward * float(np.linalg.norm(anchor - camera))
+    return _vec(camera), _vec(target)
+
+
+def framing_error(
+    camera: Vec3,
+    target: Vec3,
+    subject: Vec3,
+    height_m: float,
+    size: ShotSize,
+    focal_mm: float,
+    sensor_mm: tuple[float, float],
+    resolution: tuple[int, int],
+) -> float:
+    """|on-screen span height − target| / target, for the size's span of a standing subject.
+
+    The on-screen height is the vertical pixel distance between the projected top and
+    bottom landmarks; the target is the size's fraction of the image height. A subject
+    behind the camera has an infinite error.
+    """
+    top_name, bottom_name, fraction = SIZE_SPAN[size]
+    heights = landmarks(height_m)
+    feet = np.asarray(subject, dtype=float)
+    up = np.array([0.0, 1.0, 0.0])
+    eye = np.asarray(camera, dtype=float)
+    forward = np.asarray(target, dtype=float) - eye
+    fx, fy, cx, cy = intrinsics(focal_mm, sensor_mm, resolution)
+    measured = _span_px(
+        eye,
+        forward,
+        feet + heights[top_name] * up,
+        feet + heights[bottom_name] * up,
+        fx,
+        fy,
+        cx,
+        cy,
+    )
+    wanted = fraction * resolution[1]
+    return abs(measured - wanted) / wanted
+
+
+def _vec(array: np.ndarray) -> Vec3:
+    return float(array[0]), float(array[1]), float(array[2])
