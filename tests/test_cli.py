@@ -15,7 +15,8 @@ def test_build_runs_every_stage_then_nothing(film: Path) -> None:
     first = backlot("build", film, "--json")
     assert first.returncode == 0, first.stderr
     report = json.loads(first.stdout)
-    assert [s["name"] for s in report["stages"] if s["ran"]] == ["screenplay", "breakdown", "world"]
+    ran = [s["name"] for s in report["stages"] if s["ran"]]
+    assert ran == ["screenplay", "breakdown", "world", "shots"]
     build = film.parent / "build"
     for name in ("breakdown.json", "report.html", "breakdown.csv", "stripboard.csv"):
         assert (build / name).stat().st_size > 0, name

@@ -77,7 +77,7 @@ def test_renamed_script_and_missing_exports_rebuild(film: Path) -> None:
     renamed = film.with_name("night.fountain")
     film.rename(renamed)
     # The name is in the screenplay's output, so what reads it runs again too.
-    assert Project(renamed).build().ran == ["screenplay", "breakdown", "world"]
+    assert Project(renamed).build().ran == ["screenplay", "breakdown", "world", "shots"]
     data = json.loads((renamed.parent / "build" / "screenplay.json").read_text())
     assert data["source"] == "night.fountain"
     (renamed.parent / "build" / "report.html").unlink()

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from backlot.breakdown.models import BreakdownConfig
+from backlot.camera.models import CameraConfig
 from backlot.errors import BacklotError
 from backlot.world.models import WorldConfig
 
@@ -35,6 +36,7 @@ class ProjectConfig(BaseModel):
     seed: int = 0
     breakdown: BreakdownConfig = Field(default_factory=BreakdownConfig)
     world: WorldConfig = Field(default_factory=WorldConfig)
+    camera: CameraConfig = Field(default_factory=CameraConfig)
 
     @field_validator("timezone")
     @classmethod

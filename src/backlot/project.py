@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from backlot import breakdown, script, world
+from backlot import breakdown, camera, script, world
 from backlot.config import load_config, validate_config
 from backlot.errors import BacklotError
 from backlot.fileio import atomic_write
@@ -26,7 +26,7 @@ from backlot.stage import Stage
 CONFIG_FILE = "backlot.toml"
 CACHE_FILE = ".backlot-cache.json"
 
-STAGES: tuple[Stage, ...] = (script.STAGE, breakdown.STAGE, world.STAGE)
+STAGES: tuple[Stage, ...] = (script.STAGE, breakdown.STAGE, world.STAGE, camera.STAGE)
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
 
 

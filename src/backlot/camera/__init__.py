@@ -1,1 +1,181 @@
-"""camera/: the World → a ShotPlan (blocking, coverage, framing, camera paths, timing)."""
+"""camera/: Screenplay + Breakdown + World → the ShotPlan (blocking, coverage, cameras)."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from backlot.breakdown.models import Breakdown
+from backlot.camera.blocking import block_scene, landmarks_at
+from backlot.camera.cameras import SIZES, line_side, place, side_of, view_angle
+from backlot.camera.coverage import plan_coverage
+from backlot.camera.formats import camera_record, realestate10k, shotlist_csv
+from backlot.camera.models import CameraConfig, Shot, ShotPlan
+from backlot.camera.timing import scene_timing
+from backlot.fileio import atomic_write
+from backlot.script.models import Screenplay
+from backlot.stage import Stage
+from backlot.world.models import World
+
+if TYPE_CHECKING:
+    from backlot.config import ProjectConfig
+
+__all__ = ["STAGE", "ShotPlan", "plan_shots"]
+
+
+def _letters(n: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: the suffixes productions give shots of a scene."""
+    out = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
+
+
+def plan_shots(
+    screenplay: Screenplay, breakdown: Breakdown, world: World, config: ProjectConfig
+) -> ShotPlan:
+    """Time, block, cover and place cameras for every scene."""
+    settings: CameraConfig = config.camera
+    fps, resolution = config.fps, config.resolution
+    sets = {s.id: s for s in world.sets}
+    characters = {c.id: c for c in world.characters}
+    heights = {c.id: c.look.height_m for c in world.characters}
+    cast_ids = {c.name: c.id for c in world.characters}
+    rows = {row.number: row for row in breakdown.scenes}
+    setups = {s.number: s for s in world.scenes}
+    seen_sets: set[str] = set()
+    timings, blocking, shots = [], {}, []
+    for scene in screenplay.scenes:
+        setup, row = setups[scene.number], rows[scene.number]
+        asset = sets[setup.set]
+        timing = scene_timing(scene, fps, settings)
+        paths = [
+            path.model_copy(update={"height_m": heights.get(path.character, 1.7)})
+            for path in block_scene(
+                setup, asset, [characters[c] for c in setup.cast], row, timing, scene, fps
+            )
+        ]
+        by_character = {p.character: p for p in paths}
+        specs = plan_coverage(
+            scene.number, row, setup, setup.set not in seen_sets, timing, scene, cast_ids
+        )
+        seen_sets.add(setup.set)
+        line = line_side(by_character, setup.cast)
+        # The first shot that sees the pair picks the side of the line; the rest keep to it.
+        master_side = 0.0
+        previous: Shot | None = None
+        for index, spec in enumerate(specs):
+            lens = settings.lenses_mm.get(spec.type.value, 35.0)
+            size = spec.size
+            placed = partial(
+                place,
+                spec.type,
+                move=spec.move,
+                subjects=spec.subjects,
+                frames=(spec.start_frame, spec.frames),
+                paths=by_character,
+                heights=heights,
+                asset=asset,
+                focal_mm=lens,
+                config=settings,
+                resolution=resolution,
+                line=line,
+                master_side=master_side,
+            )
+            keys = placed(size)
+            if previous is not None and _jump_cut(
+                previous, spec.subjects, size, keys, by_character
+            ):
+                # Too like the last cut on the same subject: two sizes tighter.
+                size = SIZES[min(len(SIZES) - 1, SIZES.index(size) + 2)]
+                keys = placed(size)
+            if line is not None and master_side == 0.0 and keys:
+                master_side = 1.0 if side_of(line, keys[0].position) >= 0 else -1.0
+            shot_id = f"{scene.number}{_letters(index)}"
+            shot = Shot(
+                id=shot_id,
+                scene=scene.number,
+                type=spec.type,
+                size=size,
+                move=spec.move,
+                lens_mm=lens,
+                subjects=spec.subjects,
+                start_frame=spec.start_frame,
+                frames=spec.frames,
+                description=spec.description,
+                elements=spec.elements,
+                keys=keys,
+                camera_file=f"shots/{shot_id}/camera.txt",
+                reason=spec.reason,
+            )
+            shots.append(shot)
+            previous = shot
+        timings.append(timing)
+        blocking[scene.number] = paths
+    return ShotPlan(fps=fps, resolution=resolution, scenes=timings, blocking=blocking, shots=shots)
+
+
+def _jump_cut(previous: Shot, subjects: list[str], size, keys, paths) -> bool:
+    """The 30° rule: same subject, camera moved less than 30° and size within one step."""
+    if not subjects or not previous.subjects or previous.subjects[0] != subjects[0]:
+        return False
+    if subjects[0] not in paths or not previous.keys or not keys:
+        return False
+    first = paths[subjects[0]].keys[0]
+    subject = (first[1], 0.0, first[2])
+    turn = abs(
+        (view_angle(keys[0], subject) - view_angle(previous.keys[-1], subject) + 180) % 360 - 180
+    )
+    steps = abs(SIZES.index(size) - SIZES.index(previous.size))
+    return turn < 30.0 and steps < 2
+
+
+def run(
+    screenplay: Screenplay, breakdown: Breakdown, world: World, config: ProjectConfig
+) -> ShotPlan:
+    """The stage."""
+    return plan_shots(screenplay, breakdown, world, config)
+
+
+def export(plan: ShotPlan, build_dir: Path, config: ProjectConfig) -> list[Path]:
+    """shotlist.csv; per shot camera.txt (RealEstate10K) and camera.json; per scene
+    blocking.json (per frame, each character's landmarks in world metres)."""
+    settings: CameraConfig = config.camera
+    files = {build_dir / "shotlist.csv": shotlist_csv(plan)}
+    for shot in plan.shots:
+        folder = build_dir / "shots" / shot.id
+        files[folder / "camera.txt"] = realestate10k(shot, plan.fps, plan.resolution, settings)
+        files[folder / "camera.json"] = camera_record(shot, plan.fps, settings)
+    for timing in plan.scenes:
+        paths = plan.blocking.get(timing.scene, [])
+        frames = [
+            {
+                p.character: {
+                    name: [round(v, 3) for v in point]
+                    for name, point in landmarks_at(p, frame, p.height_m).items()
+                }
+                for p in paths
+            }
+            for frame in range(timing.frames)
+        ]
+        files[build_dir / "scenes" / timing.scene / "blocking.json"] = json.dumps(
+            {"scene": timing.scene, "fps": plan.fps, "frames": frames}, separators=(",", ":")
+        )
+    for path, text in files.items():
+        atomic_write(path, text)
+    return list(files)
+
+
+STAGE = Stage(
+    name="shots",
+    version="1",
+    model=ShotPlan,
+    run=run,
+    inputs=("screenplay", "breakdown", "world"),
+    config_keys=("camera", "fps", "resolution"),
+    exports=export,
+)

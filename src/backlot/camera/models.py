@@ -120,6 +120,7 @@ class CharacterPath(BaseModel):
     keys: list[tuple[int, float, float, float]] = Field(
         description="(frame, x, z, facing_deg) keyframes; linear between them."
     )
+    height_m: float = Field(default=1.7, description="The character's standing height.")
 
 
 class SceneTiming(BaseModel):

@@ -1,0 +1,164 @@
+"""Placing each shot's camera: keyframes from the framing math, on one side of the line.
+
+The 180° rule: for a scene, every camera stays on one side of the line through its first
+two subjects (the side the master chose). The 30° rule: a cut to the same subject moves
+the camera by at least 30° or changes the size by two steps; a shot that would not is made
+two sizes tighter (or wider, at the end of the scale).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from backlot.camera.blocking import pose_at
+from backlot.camera.framing import frame_subject
+from backlot.camera.models import (
+    CameraConfig,
+    CameraKey,
+    CharacterPath,
+    Move,
+    ShotSize,
+    ShotType,
+    Vec3,
+)
+from backlot.world.models import SetAsset
+
+SIZES = list(ShotSize)
+# Angle of the camera off the subject's facing, per coverage idiom (degrees).
+SIDE = {
+    ShotType.SINGLE: 25.0,
+    ShotType.REACTION: 25.0,
+    ShotType.OTS: 40.0,
+    # Group shots face the pair's perpendicular already (see `_subject`).
+    ShotType.TWO_SHOT: 0.0,
+    ShotType.MASTER: 20.0,
+    ShotType.ESTABLISHING: 30.0,
+    ShotType.INSERT: 15.0,
+    ShotType.POV: 0.0,
+}
+
+
+def line_side(paths: dict[str, CharacterPath], subjects: list[str]) -> tuple[Vec3, Vec3] | None:
+    """The scene's action line: through its first two subjects at the scene's start."""
+    if len(subjects) < 2 or subjects[0] not in paths or subjects[1] not in paths:
+        return None
+    ax, az, _ = pose_at(paths[subjects[0]], 0)
+    bx, bz, _ = pose_at(paths[subjects[1]], 0)
+    return (ax, 0.0, az), (bx, 0.0, bz)
+
+
+def side_of(line: tuple[Vec3, Vec3], point: Vec3) -> float:
+    (ax, _, az), (bx, _, bz) = line
+    return (bx - ax) * (point[2] - az) - (bz - az) * (point[0] - ax)
+
+
+def place(
+    shot_type: ShotType,
+    size: ShotSize,
+    move: Move,
+    subjects: list[str],
+    frames: tuple[int, int],
+    paths: dict[str, CharacterPath],
+    heights: dict[str, float],
+    asset: SetAsset,
+    focal_mm: float,
+    config: CameraConfig,
+    resolution: tuple[int, int],
+    line: tuple[Vec3, Vec3] | None,
+    master_side: float,
+) -> list[CameraKey]:
+    """Keyframes of one shot: where the camera stands and what it looks at."""
+    start, length = frames
+    end = start + max(0, length - 1)
+    if not subjects or subjects[0] not in paths:
+        return _set_view(asset, start, end, focal_mm, move)
+    keys = []
+    for frame, key_size in _key_sizes(move, size, start, end):
+        centre, facing, height = _subject(shot_type, subjects, paths, heights, frame)
+        side = SIDE[shot_type]
+        position, target = frame_subject(
+            centre, facing, height, key_size, focal_mm, config.sensor_mm, resolution, side=side
+        )
+        if line is not None and side_of(line, position) * master_side < 0:
+            position, target = frame_subject(
+                centre,
+                facing,
+                height,
+                key_size,
+                focal_mm,
+                config.sensor_mm,
+                resolution,
+                side=-side,
+            )
+        keys.append(
+            CameraKey(
+                frame=frame, position=_inside(position, asset), target=target, focal_mm=focal_mm
+            )
+        )
+    return keys
+
+
+def _key_sizes(move: Move, size: ShotSize, start: int, end: int) -> list[tuple[int, ShotSize]]:
+    """A dolly-in starts two sizes wider; a follow re-frames at its end; others hold."""
+    if move is Move.DOLLY_IN and end > start:
+        wider = SIZES[max(0, SIZES.index(size) - 2)]
+        return [(start, wider), (end, size)]
+    if move in (Move.FOLLOW, Move.PAN, Move.TRUCK) and end > start:
+        return [(start, size), (end, size)]
+    return [(start, size)]
+
+
+def _subject(
+    shot_type: ShotType,
+    subjects: list[str],
+    paths: dict[str, CharacterPath],
+    heights: dict[str, float],
+    frame: int,
+) -> tuple[Vec3, float, float]:
+    """The point framed, which way it faces, and how tall it is."""
+    present = [s for s in subjects if s in paths]
+    poses = [pose_at(paths[s], frame) for s in present]
+    # A group is framed by its tallest member; anyone else by their own height.
+    height = max(heights.get(s, 1.7) for s in present)
+    if shot_type in (ShotType.TWO_SHOT, ShotType.MASTER, ShotType.ESTABLISHING) and len(poses) > 1:
+        x = sum(p[0] for p in poses) / len(poses)
+        z = sum(p[1] for p in poses) / len(poses)
+        # Face the camera across the pair: perpendicular to the line between them.
+        dx, dz = poses[1][0] - poses[0][0], poses[1][1] - poses[0][1]
+        facing = math.degrees(math.atan2(dx, dz)) + 90.0
+        return (x, 0.0, z), facing % 360.0, height
+    x, z, facing = poses[0]
+    return (x, 0.0, z), facing, heights.get(present[0], 1.7)
+
+
+def _set_view(
+    asset: SetAsset, start: int, end: int, focal_mm: float, move: Move
+) -> list[CameraKey]:
+    """No one to frame: a wide view across the set from near one corner, at eye level."""
+    w, _, d = asset.dimensions
+    position = (-0.4 * w, 1.6, 0.4 * d)
+    target = (0.0, 1.2, 0.0)
+    keys = [CameraKey(frame=start, position=position, target=target, focal_mm=focal_mm)]
+    if move is Move.PAN and end > start:
+        keys.append(
+            CameraKey(
+                frame=end, position=position, target=(0.2 * w, 1.2, -0.1 * d), focal_mm=focal_mm
+            )
+        )
+    return keys
+
+
+def _inside(position: Vec3, asset: SetAsset) -> Vec3:
+    """The camera stays on the set and above the floor."""
+    w, h, d = asset.dimensions
+    x = float(np.clip(position[0], -w / 2 + 0.2, w / 2 - 0.2))
+    y = float(np.clip(position[1], 0.3, max(0.5, h - 0.2)))
+    z = float(np.clip(position[2], -d / 2 + 0.2, d / 2 - 0.2))
+    return (round(x, 4), round(y, 4), round(z, 4))
+
+
+def view_angle(key: CameraKey, subject: Vec3) -> float:
+    """Bearing of the camera as seen from the subject, degrees."""
+    return math.degrees(math.atan2(key.position[0] - subject[0], key.position[2] - subject[2]))
