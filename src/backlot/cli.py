@@ -24,6 +24,7 @@ from backlot.breakdown import analyze
 from backlot.breakdown.llm import LlmTagger
 from backlot.breakdown.report import render_report
 from backlot.breakdown.sheets import breakdown_csv, stripboard_csv
+from backlot.camera.models import ShotPlan
 from backlot.errors import BacklotError
 from backlot.fileio import atomic_write
 from backlot.project import STAGE_NAMES, STAGES, Project, to_json
@@ -309,6 +310,22 @@ def _print_stats(world: World, as_json: bool) -> None:
     busiest = sorted(stats.scenes_per_set.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
     for set_id, count in busiest:
         out.print(f"  {count:3d}  {set_id}")
+
+
+@app.command("shots")
+def shots_command(script: ScriptArg, out_dir: BuildDirOpt = None, as_json: JsonOpt = False) -> None:
+    """Plan SCRIPT's shots: coverage, framing, camera paths, timing (and what they need)."""
+    report = Project(script, out_dir).build()
+    plan = ShotPlan.model_validate_json((report.build_dir / "shots.json").read_bytes())
+    if as_json:
+        rows = [s.model_dump(mode="json", exclude={"keys", "elements"}) for s in plan.shots]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    seconds = sum(t.frames for t in plan.scenes) / plan.fps
+    err.print(
+        f"[green]planned[/] {len(plan.shots)} shots over {len(plan.scenes)} scenes, "
+        f"{seconds / 60:.1f} min: {report.build_dir / 'shotlist.csv'}"
+    )
 
 
 assets_app = typer.Typer(
