@@ -131,7 +131,9 @@ class Project:
             text = to_json(model)
             # Exports first: the output (and the cache entry) only once everything derived
             # from it is on disk, so a failed export never leaves a "done" stage behind.
-            exports = stage.exports(model, self.build_dir, self.config) if stage.exports else []
+            exports = (
+                stage.exports(model, self.build_dir, self.config, *args) if stage.exports else []
+            )
             atomic_write(out_path, text)
             hashes[stage.name] = _sha(text.encode())
             cache[stage.name] = {

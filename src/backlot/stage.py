@@ -29,9 +29,10 @@ class Stage:
     # What else the stage reads from outside the build (the asset library), as a value
     # that changes when it does; it enters the cache key too.
     key_extra: Callable[[Any], object] | None = None
-    # Derived files (PDF, HTML, CSV…) written from the output into the build folder; they
-    # get the project config too, for what lies outside the build folder (the library).
-    exports: Callable[[Any, Path, Any], list[Path]] | None = None
+    # Derived files (PDF, HTML, CSV…) written from the output into the build folder:
+    # called with the output, the build folder, the project config (for what lies outside
+    # the build, like the library) and the stage's inputs (a plot may draw the set).
+    exports: Callable[..., list[Path]] | None = None
 
     @property
     def output(self) -> str:

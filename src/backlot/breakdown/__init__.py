@@ -110,7 +110,7 @@ def run(screenplay: Screenplay, config: ProjectConfig) -> Breakdown:
     return analyze(screenplay, settings, llm)
 
 
-def export(breakdown: Breakdown, build_dir: Path, config: ProjectConfig) -> list[Path]:
+def export(breakdown: Breakdown, build_dir: Path, config: ProjectConfig, *_: object) -> list[Path]:
     """The producer's files: the HTML report and the CSV sheets."""
     written = {
         build_dir / "report.html": render_report(breakdown),

@@ -13,6 +13,7 @@ from backlot.camera.cameras import SIZES, line_side, place, side_of, view_angle
 from backlot.camera.coverage import plan_coverage
 from backlot.camera.formats import camera_record, realestate10k, shotlist_csv
 from backlot.camera.models import CameraConfig, Shot, ShotPlan
+from backlot.camera.report import scene_plot_svg, shotlist_html
 from backlot.camera.timing import scene_timing
 from backlot.fileio import atomic_write
 from backlot.script.models import Screenplay
@@ -141,11 +142,26 @@ def run(
     return plan_shots(screenplay, breakdown, world, config)
 
 
-def export(plan: ShotPlan, build_dir: Path, config: ProjectConfig) -> list[Path]:
-    """shotlist.csv; per shot camera.txt (RealEstate10K) and camera.json; per scene
-    blocking.json (per frame, each character's landmarks in world metres)."""
+def export(
+    plan: ShotPlan,
+    build_dir: Path,
+    config: ProjectConfig,
+    screenplay: Screenplay,
+    breakdown: Breakdown,
+    world: World,
+) -> list[Path]:
+    """shotlist.csv and shotlist.html; per shot camera.txt (RealEstate10K) and camera.json;
+    per scene blocking.json (per frame, each character's landmarks in world metres) and a
+    top-down plot.svg of the set, marks, paths and cameras."""
     settings: CameraConfig = config.camera
-    files = {build_dir / "shotlist.csv": shotlist_csv(plan)}
+    files = {
+        build_dir / "shotlist.csv": shotlist_csv(plan),
+        build_dir / "shotlist.html": shotlist_html(plan),
+    }
+    sets = {s.id: s for s in world.sets}
+    for setup in world.scenes:
+        plot = scene_plot_svg(sets[setup.set], plan, setup.number)
+        files[build_dir / "scenes" / setup.number / "plot.svg"] = plot
     for shot in plan.shots:
         folder = build_dir / "shots" / shot.id
         files[folder / "camera.txt"] = realestate10k(shot, plan.fps, plan.resolution, settings)

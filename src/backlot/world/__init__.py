@@ -204,7 +204,7 @@ def run(screenplay: Screenplay, breakdown: Breakdown, config: ProjectConfig) -> 
     return build_world(screenplay, breakdown, config)
 
 
-def export(world: World, build_dir: Path, config: ProjectConfig) -> list[Path]:
+def export(world: World, build_dir: Path, config: ProjectConfig, *_: object) -> list[Path]:
     """The USD layers (sets and characters once, scenes referencing them) and the GLBs."""
     written: list[Path] = []
     sets = {s.id: s for s in world.sets}
