@@ -143,3 +143,23 @@ def test_cameras_above_the_floor_and_blocking_file(built) -> None:
     ruth = data["frames"][0]["char-ruth"]
     assert set(ruth) == set(landmarks(1.7))
     assert ruth["head_top"][1] > ruth["eyes"][1] > ruth["chest"][1] > ruth["feet"][1] == 0.0
+
+
+def test_shot_camera_lives_in_its_scene_stage(built) -> None:
+    from pxr import Usd, UsdGeom
+
+    from backlot.world.usd import validate_layer
+
+    build, plan, _ = built
+    shot = next(s for s in plan.shots if s.id == "7C")
+    layer = build / "shots" / "7C" / "camera.usda"
+    assert validate_layer(layer) == []
+    stage = Usd.Stage.Open(str(layer))
+    assert stage.GetPrimAtPath("/Scene_7/Set").IsValid()  # the scene stage, composed in
+    camera = stage.GetPrimAtPath("/Shot_7C/Camera")
+    assert camera.IsA(UsdGeom.Camera)
+    where = UsdGeom.Xformable(camera).ComputeLocalToWorldTransform(shot.start_frame)
+    assert np.allclose(list(where.ExtractTranslation()), shot.keys[0].position, atol=1e-4)
+    assert (build / "shots" / "7C" / "camera.glb").read_bytes()[:4] == b"glTF"
+    assert "7C" in (build / "shotlist.html").read_text()
+    assert "camera-7C" in (build / "scenes" / "7" / "plot.svg").read_text()

@@ -12,9 +12,11 @@ from backlot.camera.blocking import block_scene, landmarks_at
 from backlot.camera.cameras import SIZES, line_side, place, side_of, view_angle
 from backlot.camera.coverage import plan_coverage
 from backlot.camera.formats import camera_record, realestate10k, shotlist_csv
+from backlot.camera.gltf_camera import write_camera_gltf
 from backlot.camera.models import CameraConfig, Shot, ShotPlan
 from backlot.camera.report import scene_plot_svg, shotlist_html
 from backlot.camera.timing import scene_timing
+from backlot.camera.usd_camera import write_shot_camera
 from backlot.fileio import atomic_write
 from backlot.script.models import Screenplay
 from backlot.stage import Stage
@@ -183,7 +185,22 @@ def export(
         )
     for path, text in files.items():
         atomic_write(path, text)
-    return list(files)
+    written = list(files)
+    for shot in plan.shots:
+        folder = build_dir / "shots" / shot.id
+        # The shot's camera inside its scene stage, and as a glTF animation.
+        write_shot_camera(
+            shot,
+            plan.fps,
+            settings.sensor_mm,
+            folder / "camera.usda",
+            scene_layer=f"../../scenes/{shot.scene}.usda",
+        )
+        write_camera_gltf(
+            shot, plan.fps, settings.sensor_mm, plan.resolution, folder / "camera.glb"
+        )
+        written += [folder / "camera.usda", folder / "camera.glb"]
+    return written
 
 
 STAGE = Stage(
