@@ -62,7 +62,7 @@ def test_light_follows_the_clock(built: tuple[Path, World]) -> None:
 
 def test_every_layer_validates_and_scenes_reference_their_set(built: tuple[Path, World]) -> None:
     build, world = built
-    layers = sorted(build.rglob("*.usda"))
+    layers = sorted(build.glob("world/**/*.usda")) + sorted(build.glob("scenes/*.usda"))
     assert len(layers) == len(world.sets) + len(world.characters) + len(world.scenes)
     for layer in layers:
         assert validate_layer(layer) == [], layer
