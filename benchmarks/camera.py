@@ -25,7 +25,7 @@ from rich.table import Table
 from backlot.breakdown import analyze
 from backlot.camera import plan_shots
 from backlot.camera.blocking import pose_at
-from backlot.camera.cameras import SIZES, line_side, side_of, view_angle
+from backlot.camera.cameras import jump_cut, line_side, side_of
 from backlot.camera.framing import framing_error
 from backlot.camera.models import Move, ShotPlan
 from backlot.config import ProjectConfig
@@ -86,11 +86,7 @@ def compliance(plan: ShotPlan, world: World) -> dict[str, float | int]:
                 continue
             first = paths[a.subjects[0]].keys[0]
             subject = (first[1], 0.0, first[2])
-            turn = abs(
-                (view_angle(b.keys[0], subject) - view_angle(a.keys[-1], subject) + 180) % 360 - 180
-            )
-            steps = abs(SIZES.index(b.size) - SIZES.index(a.size))
-            cuts[0] += turn >= 30 or steps >= 2
+            cuts[0] += not jump_cut(a.keys[-1], b.keys[0], subject, a.size, b.size)
             cuts[1] += 1
     return {
         "shots": len(plan.shots),

@@ -9,11 +9,18 @@ from typing import TYPE_CHECKING
 
 from backlot.breakdown.models import Breakdown
 from backlot.camera.blocking import block_scene, landmarks_at
-from backlot.camera.cameras import SIZES, line_side, place, side_of, view_angle
+from backlot.camera.cameras import SIZES, jump_cut, line_side, place, side_of
 from backlot.camera.coverage import plan_coverage
 from backlot.camera.formats import camera_record, realestate10k, shotlist_csv
 from backlot.camera.gltf_camera import write_camera_gltf
-from backlot.camera.models import CameraConfig, Shot, ShotPlan
+from backlot.camera.models import (
+    CameraConfig,
+    CameraKey,
+    CharacterPath,
+    Shot,
+    ShotPlan,
+    ShotSize,
+)
 from backlot.camera.report import scene_plot_svg, shotlist_html
 from backlot.camera.timing import scene_timing
 from backlot.camera.usd_camera import write_shot_camera
@@ -122,19 +129,21 @@ def plan_shots(
     return ShotPlan(fps=fps, resolution=resolution, scenes=timings, blocking=blocking, shots=shots)
 
 
-def _jump_cut(previous: Shot, subjects: list[str], size, keys, paths) -> bool:
-    """The 30° rule: same subject, camera moved less than 30° and size within one step."""
+def _jump_cut(
+    previous: Shot,
+    subjects: list[str],
+    size: ShotSize,
+    keys: list[CameraKey],
+    paths: dict[str, CharacterPath],
+) -> bool:
+    """Whether this shot would cut on the previous one's subject too alike (30° rule)."""
     if not subjects or not previous.subjects or previous.subjects[0] != subjects[0]:
         return False
     if subjects[0] not in paths or not previous.keys or not keys:
         return False
     first = paths[subjects[0]].keys[0]
     subject = (first[1], 0.0, first[2])
-    turn = abs(
-        (view_angle(keys[0], subject) - view_angle(previous.keys[-1], subject) + 180) % 360 - 180
-    )
-    steps = abs(SIZES.index(size) - SIZES.index(previous.size))
-    return turn < 30.0 and steps < 2
+    return jump_cut(previous.keys[-1], keys[0], subject, previous.size, size)
 
 
 def run(

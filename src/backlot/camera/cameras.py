@@ -162,3 +162,13 @@ def _inside(position: Vec3, asset: SetAsset) -> Vec3:
 def view_angle(key: CameraKey, subject: Vec3) -> float:
     """Bearing of the camera as seen from the subject, degrees."""
     return math.degrees(math.atan2(key.position[0] - subject[0], key.position[2] - subject[2]))
+
+
+def jump_cut(
+    before: CameraKey, after: CameraKey, subject: Vec3, size_before: ShotSize, size_after: ShotSize
+) -> bool:
+    """The 30° rule broken: a cut on one subject that turns less than 30° and changes size
+    by less than two steps reads as a jump, not a new angle."""
+    turn = abs((view_angle(after, subject) - view_angle(before, subject) + 180) % 360 - 180)
+    steps = abs(SIZES.index(size_after) - SIZES.index(size_before))
+    return turn < 30.0 and steps < 2
