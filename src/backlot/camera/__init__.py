@@ -112,7 +112,7 @@ def plan_shots(
                 type=spec.type,
                 size=size,
                 move=spec.move,
-                lens_mm=lens,
+                lens_mm=keys[0].focal_mm if keys else lens,  # a shorter lens if it had to fit
                 subjects=spec.subjects,
                 start_frame=spec.start_frame,
                 frames=spec.frames,

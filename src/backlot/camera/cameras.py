@@ -26,6 +26,8 @@ from backlot.camera.models import (
 from backlot.world.models import SetAsset
 
 SIZES = list(ShotSize)
+# Shorter lenses tried, longest first, when a shot's lens does not fit in the set.
+FALLBACK_LENSES_MM = (50.0, 35.0, 28.0, 24.0, 18.0, 14.0)
 # Angle of the camera off the subject's facing, per coverage idiom (degrees).
 SIDE = {
     ShotType.SINGLE: 25.0,
@@ -69,11 +71,51 @@ def place(
     line: tuple[Vec3, Vec3] | None,
     master_side: float,
 ) -> list[CameraKey]:
-    """Keyframes of one shot: where the camera stands and what it looks at."""
+    """Keyframes of one shot: where the camera stands and what it looks at.
+
+    When the lens asked for would put the camera outside the set (a long lens in a small
+    room), a shorter one is used, as a DP would; only if none fits is the camera pulled in.
+    """
     start, length = frames
     end = start + max(0, length - 1)
     if not subjects or subjects[0] not in paths:
         return _set_view(asset, start, end, focal_mm, move)
+    shorter = [f for f in FALLBACK_LENSES_MM if f < focal_mm]
+    for lens in [focal_mm, *shorter]:
+        keys = _keys(
+            shot_type,
+            size,
+            move,
+            subjects,
+            (start, end),
+            paths,
+            heights,
+            lens,
+            config,
+            resolution,
+            line,
+            master_side,
+        )
+        if all(_fits(key.position, asset) for key in keys):
+            return keys
+    return [key.model_copy(update={"position": _inside(key.position, asset)}) for key in keys]
+
+
+def _keys(
+    shot_type: ShotType,
+    size: ShotSize,
+    move: Move,
+    subjects: list[str],
+    span: tuple[int, int],
+    paths: dict[str, CharacterPath],
+    heights: dict[str, float],
+    focal_mm: float,
+    config: CameraConfig,
+    resolution: tuple[int, int],
+    line: tuple[Vec3, Vec3] | None,
+    master_side: float,
+) -> list[CameraKey]:
+    start, end = span
     keys = []
     for frame, key_size in _key_sizes(move, size, start, end):
         centre, facing, height = _subject(shot_type, subjects, paths, heights, frame)
@@ -92,11 +134,7 @@ def place(
                 resolution,
                 side=-side,
             )
-        keys.append(
-            CameraKey(
-                frame=frame, position=_inside(position, asset), target=target, focal_mm=focal_mm
-            )
-        )
+        keys.append(CameraKey(frame=frame, position=position, target=target, focal_mm=focal_mm))
     return keys
 
 
@@ -148,6 +186,10 @@ def _set_view(
             )
         )
     return keys
+
+
+def _fits(position: Vec3, asset: SetAsset) -> bool:
+    return _inside(position, asset) == tuple(round(v, 4) for v in position)
 
 
 def _inside(position: Vec3, asset: SetAsset) -> Vec3:
