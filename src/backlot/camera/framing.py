@@ -114,6 +114,14 @@ def intrinsics(
     return f_px, f_px, width / 2.0, height / 2.0
 
 
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a × b for 3-vectors: np.cross's axis handling costs more than the product itself,
+    and the distance solver calls this tens of thousands of times."""
+    return np.array(
+        (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
+    )
+
+
 def look_at(position: Vec3, target: Vec3, up: Vec3 = (0.0, 1.0, 0.0)) -> np.ndarray:
     """4×4 camera-to-world matrix of a camera at position aiming at target, with no roll."""
     eye = np.asarray(position, dtype=float)
@@ -122,11 +130,11 @@ def look_at(position: Vec3, target: Vec3, up: Vec3 = (0.0, 1.0, 0.0)) -> np.ndar
     if norm == 0:
         raise ValueError("camera position and target coincide")
     forward /= norm
-    right = np.cross(forward, np.asarray(up, dtype=float))
+    right = _cross(forward, np.asarray(up, dtype=float))
     if np.linalg.norm(right) < 1e-9:
         raise ValueError("camera looks along the up vector; its roll is undefined")
     right /= np.linalg.norm(right)
-    down = np.cross(forward, right)
+    down = _cross(forward, right)
     cam_to_world = np.eye(4)
     cam_to_world[:3, 0] = right
     cam_to_world[:3, 1] = down
