@@ -126,7 +126,8 @@ class Project:
                 results.append(StageResult(stage.name, False, out_path))
                 continue
             args = [self._load(name, outputs) for name in stage.inputs] or [self.script]
-            model = stage.run(*args, self.config)
+            extra_args = {"previous": self._previous(stage)} if stage.reads_previous else {}
+            model = stage.run(*args, self.config, **extra_args)
             outputs[stage.name] = model
             text = to_json(model)
             # Exports first: the output (and the cache entry) only once everything derived
@@ -158,6 +159,13 @@ class Project:
             if not path.is_file() or _sha(path.read_bytes()) != digest:
                 return False
         return True
+
+    def _previous(self, stage: Stage) -> BaseModel | None:
+        """The stage's last output, if there is a readable one."""
+        try:
+            return stage.model.model_validate_json((self.build_dir / stage.output).read_bytes())
+        except (OSError, ValueError):
+            return None
 
     def _load(self, name: str, outputs: dict[str, BaseModel]) -> BaseModel:
         """An upstream output: from this build, else from its cached JSON."""

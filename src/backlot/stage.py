@@ -29,6 +29,9 @@ class Stage:
     # What else the stage reads from outside the build (the asset library), as a value
     # that changes when it does; it enters the cache key too.
     key_extra: Callable[[Any], object] | None = None
+    # The stage also gets its own last output (or None), as `previous=`: ids that must
+    # survive a revision are matched against it. It is not part of the cache key.
+    reads_previous: bool = False
     # Derived files (PDF, HTML, CSV…) written from the output into the build folder:
     # called with the output, the build folder, the project config (for what lies outside
     # the build, like the library) and the stage's inputs (a plot may draw the set).

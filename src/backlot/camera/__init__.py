@@ -13,6 +13,7 @@ from backlot.camera.cameras import SIZES, jump_cut, line_side, place, side_of
 from backlot.camera.coverage import plan_coverage
 from backlot.camera.formats import camera_record, realestate10k, shotlist_csv
 from backlot.camera.gltf_camera import write_camera_gltf
+from backlot.camera.ids import assign_ids
 from backlot.camera.models import (
     CameraConfig,
     CameraKey,
@@ -35,20 +36,15 @@ if TYPE_CHECKING:
 __all__ = ["STAGE", "ShotPlan", "plan_shots"]
 
 
-def _letters(n: int) -> str:
-    """0 → A, 25 → Z, 26 → AA: the suffixes productions give shots of a scene."""
-    out = ""
-    n += 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        out = chr(ord("A") + rest) + out
-    return out
-
-
 def plan_shots(
-    screenplay: Screenplay, breakdown: Breakdown, world: World, config: ProjectConfig
+    screenplay: Screenplay,
+    breakdown: Breakdown,
+    world: World,
+    config: ProjectConfig,
+    previous: ShotPlan | None = None,
 ) -> ShotPlan:
-    """Time, block, cover and place cameras for every scene."""
+    """Time, block, cover and place cameras for every scene; ids carry over from
+    `previous`, the plan of the script's last revision."""
     settings: CameraConfig = config.camera
     fps, resolution = config.fps, config.resolution
     sets = {s.id: s for s in world.sets}
@@ -59,6 +55,7 @@ def plan_shots(
     setups = {s.number: s for s in world.scenes}
     seen_sets: set[str] = set()
     timings, blocking, shots = [], {}, []
+    first_lines: list[str] = []
     for scene in screenplay.scenes:
         setup, row = setups[scene.number], rows[scene.number]
         asset = sets[setup.set]
@@ -77,8 +74,8 @@ def plan_shots(
         line = line_side(by_character, setup.cast)
         # The first shot that sees the pair picks the side of the line; the rest keep to it.
         master_side = 0.0
-        previous: Shot | None = None
-        for index, spec in enumerate(specs):
+        last: Shot | None = None
+        for spec in specs:
             lens = settings.lenses_mm.get(spec.type.value, 35.0)
             size = spec.size
             placed = partial(
@@ -97,17 +94,14 @@ def plan_shots(
                 master_side=master_side,
             )
             keys = placed(size)
-            if previous is not None and _jump_cut(
-                previous, spec.subjects, size, keys, by_character
-            ):
+            if last is not None and _jump_cut(last, spec.subjects, size, keys, by_character):
                 # Too like the last cut on the same subject: two sizes tighter.
                 size = SIZES[min(len(SIZES) - 1, SIZES.index(size) + 2)]
                 keys = placed(size)
             if line is not None and master_side == 0.0 and keys:
                 master_side = 1.0 if side_of(line, keys[0].position) >= 0 else -1.0
-            shot_id = f"{scene.number}{_letters(index)}"
             shot = Shot(
-                id=shot_id,
+                id="",
                 scene=scene.number,
                 type=spec.type,
                 size=size,
@@ -119,14 +113,24 @@ def plan_shots(
                 description=spec.description,
                 elements=spec.elements,
                 keys=keys,
-                camera_file=f"shots/{shot_id}/camera.txt",
                 reason=spec.reason,
             )
             shots.append(shot)
-            previous = shot
+            first_lines.append(scene.elements[spec.elements[0]].text if spec.elements else "")
+            last = shot
         timings.append(timing)
         blocking[scene.number] = paths
-    return ShotPlan(fps=fps, resolution=resolution, scenes=timings, blocking=blocking, shots=shots)
+    named, retired = assign_ids(list(zip(shots, first_lines, strict=True)), previous)
+    named = [s.model_copy(update={"camera_file": f"shots/{s.id}/camera.txt"}) for s in named]
+    return ShotPlan(
+        fps=fps,
+        resolution=resolution,
+        scenes=timings,
+        blocking=blocking,
+        shots=named,
+        first_lines={s.id: line for s, line in zip(named, first_lines, strict=True)},
+        retired=retired,
+    )
 
 
 def _jump_cut(
@@ -147,10 +151,14 @@ def _jump_cut(
 
 
 def run(
-    screenplay: Screenplay, breakdown: Breakdown, world: World, config: ProjectConfig
+    screenplay: Screenplay,
+    breakdown: Breakdown,
+    world: World,
+    config: ProjectConfig,
+    previous: ShotPlan | None = None,
 ) -> ShotPlan:
     """The stage."""
-    return plan_shots(screenplay, breakdown, world, config)
+    return plan_shots(screenplay, breakdown, world, config, previous)
 
 
 def export(
@@ -220,4 +228,5 @@ STAGE = Stage(
     inputs=("screenplay", "breakdown", "world"),
     config_keys=("camera", "fps", "resolution"),
     exports=export,
+    reads_previous=True,
 )

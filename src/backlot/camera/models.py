@@ -141,3 +141,10 @@ class ShotPlan(BaseModel):
     scenes: list[SceneTiming]
     blocking: dict[str, list[CharacterPath]] = Field(description="Scene number → paths.")
     shots: list[Shot]
+    first_lines: dict[str, str] = Field(
+        default_factory=dict,
+        description="Shot id → the first script line it covers: what a revision matches on.",
+    )
+    retired: dict[str, list[str]] = Field(
+        default_factory=dict, description="Scene → ids of shots cut in a revision, never reused."
+    )
