@@ -25,7 +25,7 @@ from rich.table import Table
 from backlot.breakdown import analyze
 from backlot.camera import plan_shots
 from backlot.camera.blocking import pose_at
-from backlot.camera.cameras import jump_cut, line_side, side_of
+from backlot.camera.cameras import jump_cut, line_side, pair_of, side_of
 from backlot.camera.framing import framing_error
 from backlot.camera.models import Move, ShotPlan
 from backlot.config import ProjectConfig
@@ -48,16 +48,19 @@ def compliance(plan: ShotPlan, world: World) -> dict[str, float | int]:
         paths = {p.character: p for p in plan.blocking[scene]}
         setup = setups[scene]
         w, h, d = sets[setup.set].dimensions
-        line = line_side(paths, setup.cast)
-        sides = []
+        sides: dict[tuple[str, str], list[bool]] = {}
+        pair, line = None, None
         for shot in shots:
             for key in shot.keys:
                 x, y, z = key.position
                 inside[0] += abs(x) <= w / 2 and abs(z) <= d / 2 and 0 < y <= max(h, 0.5)
                 inside[1] += 1
             main = shot.subjects[0] if shot.subjects else None
-            if main in paths and line is not None and set(shot.subjects[:2]) <= set(setup.cast[:2]):
-                sides.append(side_of(line, shot.keys[0].position) >= 0)
+            shot_pair = pair_of(shot.subjects, paths)
+            if shot_pair is not None and shot_pair != pair:
+                pair, line = shot_pair, line_side(paths, shot_pair, shot.start_frame)
+            if pair is not None and line is not None and main in pair:
+                sides.setdefault(pair, []).append(side_of(line, shot.keys[0].position) >= 0)
             if shot.move is not Move.STATIC or shot.type.value not in FRAMED or main not in paths:
                 continue
             x, z, _ = pose_at(paths[main], shot.start_frame)
@@ -76,9 +79,9 @@ def compliance(plan: ShotPlan, world: World) -> dict[str, float | int]:
                     plan.resolution,
                 )
             )
-        if sides:
-            same_side[0] += max(sides.count(True), sides.count(False))
-            same_side[1] += len(sides)
+        for pair_sides in sides.values():
+            same_side[0] += max(pair_sides.count(True), pair_sides.count(False))
+            same_side[1] += len(pair_sides)
         for a, b in itertools.pairwise(shots):
             if not a.subjects or not b.subjects or a.subjects[0] != b.subjects[0]:
                 continue

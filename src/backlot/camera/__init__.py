@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from backlot.breakdown.models import Breakdown
 from backlot.camera.blocking import block_scene, landmarks_at
-from backlot.camera.cameras import SIZES, jump_cut, line_side, place, side_of
+from backlot.camera.cameras import SIZES, jump_cut, line_side, pair_of, place, side_of
 from backlot.camera.coverage import plan_coverage
 from backlot.camera.formats import camera_record, realestate10k, shotlist_csv
 from backlot.camera.gltf_camera import write_camera_gltf
@@ -71,13 +71,19 @@ def plan_shots(
             scene.number, row, setup, setup.set not in seen_sets, timing, scene, cast_ids
         )
         seen_sets.add(setup.set)
-        line = line_side(by_character, setup.cast)
-        # The first shot that sees the pair picks the side of the line; the rest keep to it.
-        master_side = 0.0
+        # Each pair that talks has its line; the first shot of the pair picks the side and
+        # the rest keep to it. A single on one of them is held to the current pair's line.
+        pair: tuple[str, str] | None = None
+        line, master_side = None, 0.0
         last: Shot | None = None
         for spec in specs:
             lens = settings.lenses_mm.get(spec.type.value, 35.0)
             size = spec.size
+            shot_pair = pair_of(spec.subjects, by_character)
+            if shot_pair is not None and shot_pair != pair:
+                pair = shot_pair
+                line, master_side = line_side(by_character, pair, spec.start_frame), 0.0
+            held = pair is not None and bool(spec.subjects) and spec.subjects[0] in pair
             placed = partial(
                 place,
                 spec.type,
@@ -90,7 +96,7 @@ def plan_shots(
                 focal_mm=lens,
                 config=settings,
                 resolution=resolution,
-                line=line,
+                line=line if held else None,
                 master_side=master_side,
             )
             keys = placed(size)
@@ -98,7 +104,7 @@ def plan_shots(
                 # Too like the last cut on the same subject: two sizes tighter.
                 size = SIZES[min(len(SIZES) - 1, SIZES.index(size) + 2)]
                 keys = placed(size)
-            if line is not None and master_side == 0.0 and keys:
+            if held and line is not None and master_side == 0.0 and keys:
                 master_side = 1.0 if side_of(line, keys[0].position) >= 0 else -1.0
             shot = Shot(
                 id="",

@@ -42,12 +42,18 @@ SIDE = {
 }
 
 
-def line_side(paths: dict[str, CharacterPath], subjects: list[str]) -> tuple[Vec3, Vec3] | None:
-    """The scene's action line: through its first two subjects at the scene's start."""
-    if len(subjects) < 2 or subjects[0] not in paths or subjects[1] not in paths:
-        return None
-    ax, az, _ = pose_at(paths[subjects[0]], 0)
-    bx, bz, _ = pose_at(paths[subjects[1]], 0)
+def pair_of(subjects: list[str], paths: dict[str, CharacterPath]) -> tuple[str, str] | None:
+    """The two people a shot is about (its first two subjects on the set), in a fixed order."""
+    present = [s for s in subjects if s in paths][:2]
+    return (min(present), max(present)) if len(present) == 2 else None
+
+
+def line_side(
+    paths: dict[str, CharacterPath], pair: tuple[str, str], frame: int = 0
+) -> tuple[Vec3, Vec3]:
+    """The action line of a pair: through the two of them at `frame`."""
+    ax, az, _ = pose_at(paths[pair[0]], frame)
+    bx, bz, _ = pose_at(paths[pair[1]], frame)
     return (ax, 0.0, az), (bx, 0.0, bz)
 
 
