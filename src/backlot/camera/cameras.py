@@ -9,6 +9,7 @@ two sizes tighter (or wider, at the end of the scale).
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 
@@ -88,60 +89,19 @@ def place(
         return _set_view(asset, start, end, focal_mm, move)
     shorter = [f for f in FALLBACK_LENSES_MM if f < focal_mm]
     for lens in [focal_mm, *shorter]:
-        keys = _keys(
-            shot_type,
-            size,
-            move,
-            subjects,
-            (start, end),
-            paths,
-            heights,
-            lens,
-            config,
-            resolution,
-            line,
-            master_side,
-        )
+        keys = []
+        for frame, key_size in _key_sizes(move, size, start, end):
+            centre, facing, height = _subject(shot_type, subjects, paths, heights, frame)
+            aim = partial(
+                frame_subject, centre, facing, height, key_size, lens, config.sensor_mm, resolution
+            )
+            position, target = aim(side=SIDE[shot_type])
+            if line is not None and side_of(line, position) * master_side < 0:
+                position, target = aim(side=-SIDE[shot_type])  # back across the line
+            keys.append(CameraKey(frame=frame, position=position, target=target, focal_mm=lens))
         if all(_fits(key.position, asset) for key in keys):
             return keys
     return [key.model_copy(update={"position": _inside(key.position, asset)}) for key in keys]
-
-
-def _keys(
-    shot_type: ShotType,
-    size: ShotSize,
-    move: Move,
-    subjects: list[str],
-    span: tuple[int, int],
-    paths: dict[str, CharacterPath],
-    heights: dict[str, float],
-    focal_mm: float,
-    config: CameraConfig,
-    resolution: tuple[int, int],
-    line: tuple[Vec3, Vec3] | None,
-    master_side: float,
-) -> list[CameraKey]:
-    start, end = span
-    keys = []
-    for frame, key_size in _key_sizes(move, size, start, end):
-        centre, facing, height = _subject(shot_type, subjects, paths, heights, frame)
-        side = SIDE[shot_type]
-        position, target = frame_subject(
-            centre, facing, height, key_size, focal_mm, config.sensor_mm, resolution, side=side
-        )
-        if line is not None and side_of(line, position) * master_side < 0:
-            position, target = frame_subject(
-                centre,
-                facing,
-                height,
-                key_size,
-                focal_mm,
-                config.sensor_mm,
-                resolution,
-                side=-side,
-            )
-        keys.append(CameraKey(frame=frame, position=position, target=target, focal_mm=focal_mm))
-    return keys
 
 
 def _key_sizes(move: Move, size: ShotSize, start: int, end: int) -> list[tuple[int, ShotSize]]:
