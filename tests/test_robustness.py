@@ -42,6 +42,7 @@ def test_repeated_scene_numbers_stay_distinct(tmp_path: Path) -> None:
     script.write_text(text)
     result = backlot("build", script)
     assert result.returncode == 0, result.stderr
+    assert "s.fountain: line 5: scene number 1 is used twice" in result.stderr
     world = json.loads((tmp_path / "build" / "world.json").read_text())
     assert len({s["usd"] for s in world["scenes"]}) == 4
     kitchen = next(s for s in world["scenes"] if s["number"] == "1")

@@ -32,6 +32,7 @@ from backlot.script import load
 from backlot.script.fdx import write_fdx
 from backlot.script.fountain_writer import write_fountain
 from backlot.script.html import render_html
+from backlot.script.models import Screenplay
 from backlot.script.pagination import paginate
 from backlot.script.revisions import lock as lock_pages
 from backlot.world.models import World
@@ -126,6 +127,9 @@ def build(
         )
         return
     ran = report.ran
+    if "screenplay" in ran:
+        screenplay = Screenplay.model_validate_json(report.stages[0].output.read_bytes())
+        _warn(script, screenplay.warnings)
     summary = f"ran {', '.join(ran)}" if ran else "nothing to do, all stages cached"
     err.print(f"[green]built[/] {report.build_dir} ({summary})")
 
