@@ -31,10 +31,13 @@ def corpus_dir(shared_dir: Path) -> Path:
     return shared_dir / "corpus"
 
 
+def copy_example(folder: Path) -> Path:
+    """A fresh copy of the bundled example in `folder` (its build/ left behind); the script."""
+    shutil.copytree(EXAMPLES / "night_run", folder, ignore=shutil.ignore_patterns("build"))
+    return folder / "script.fountain"
+
+
 @pytest.fixture
 def film(tmp_path: Path) -> Path:
-    """A fresh copy of the bundled example (its build/ left behind), so builds write in tmp."""
-    shutil.copytree(
-        EXAMPLES / "night_run", tmp_path / "film", ignore=shutil.ignore_patterns("build")
-    )
-    return tmp_path / "film" / "script.fountain"
+    """The bundled example copied into tmp, so builds write there."""
+    return copy_example(tmp_path / "film")

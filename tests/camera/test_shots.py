@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -16,13 +15,13 @@ from backlot.camera.framing import framing_error, landmarks
 from backlot.camera.models import Move, ShotPlan
 from backlot.project import Project
 from backlot.world.models import World
-from tests.conftest import EXAMPLES
+from tests.conftest import copy_example
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ShotPlan, World]:
     root = tmp_path_factory.mktemp("shots") / "film"
-    shutil.copytree(EXAMPLES / "night_run", root, ignore=shutil.ignore_patterns("build"))
+    copy_example(root)
     build = Project(root / "script.fountain").build().build_dir
     plan = ShotPlan.model_validate_json((build / "shots.json").read_text())
     world = World.model_validate_json((build / "world.json").read_text())

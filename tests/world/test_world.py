@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,13 +13,13 @@ from backlot.world.models import World
 from backlot.world.usd import validate_layer
 from tests.assets.test_store import make_usd
 from tests.cli_helpers import backlot
-from tests.conftest import EXAMPLES
+from tests.conftest import copy_example
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, World]:
     root = tmp_path_factory.mktemp("world") / "film"
-    shutil.copytree(EXAMPLES / "night_run", root, ignore=shutil.ignore_patterns("build"))
+    copy_example(root)
     report = Project(root / "script.fountain").build()
     return report.build_dir, World.model_validate_json(
         (report.build_dir / "world.json").read_text()
