@@ -5,8 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages the code and tests call: poppler-utils rasterizes printed PDFs in tests.
-APT_PACKAGES=(poppler-utils)
+# System packages the code and tests call: poppler-utils rasterizes printed PDFs in tests;
+# Mesa's EGL and llvmpipe driver give the renderer OpenGL without a screen or a GPU;
+# espeak-ng speaks the scratch dialogue.
+APT_PACKAGES=(poppler-utils libegl1 libegl-mesa0 libgl1-mesa-dri libgl1 espeak-ng)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -31,9 +31,16 @@ def corpus_dir(shared_dir: Path) -> Path:
     return shared_dir / "corpus"
 
 
+TEST_FRAME_SIZE = (64, 36)
+"""Takes of the example in tests: every frame is still drawn, encoded and cut, but small."""
+
+
 def copy_example(folder: Path) -> Path:
-    """A fresh copy of the bundled example in `folder` (its build/ left behind); the script."""
+    """A fresh copy of the bundled example in `folder` (its build/ left behind), rendering
+    at TEST_FRAME_SIZE; the script."""
     shutil.copytree(EXAMPLES / "night_run", folder, ignore=shutil.ignore_patterns("build"))
+    with (folder / "backlot.toml").open("a", encoding="utf-8") as toml:
+        toml.write("\n[render]\nsize = [{}, {}]\n".format(*TEST_FRAME_SIZE))
     return folder / "script.fountain"
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from backlot.project import STAGE_NAMES
 from tests.assets.test_store import make_glb
 from tests.cli_helpers import backlot
 
@@ -16,7 +17,7 @@ def test_build_runs_every_stage_then_nothing(film: Path) -> None:
     assert first.returncode == 0, first.stderr
     report = json.loads(first.stdout)
     ran = [s["name"] for s in report["stages"] if s["ran"]]
-    assert ran == ["screenplay", "breakdown", "world", "shots"]
+    assert ran == list(STAGE_NAMES)
     build = film.parent / "build"
     for name in ("breakdown.json", "report.html", "breakdown.csv", "stripboard.csv"):
         assert (build / name).stat().st_size > 0, name

@@ -10,12 +10,12 @@ import pytest
 from backlot.config import load_config
 from backlot.errors import BacklotError
 from backlot.fileio import atomic_write
-from backlot.project import CACHE_FILE, Project
+from backlot.project import CACHE_FILE, STAGE_NAMES, Project
 
 
 def test_second_build_runs_no_stage(film: Path) -> None:
     first = Project(film).build()
-    assert first.ran == ["screenplay", "breakdown", "world", "shots"]
+    assert first.ran == list(STAGE_NAMES)
     output = film.parent / "build" / "screenplay.json"
     data = json.loads(output.read_text())
     assert len(data["scenes"]) == 8 and data["source"] == "script.fountain"
@@ -33,7 +33,7 @@ def test_same_input_same_bytes(film: Path, tmp_path: Path) -> None:
 def test_edit_reruns_and_force_reruns(film: Path) -> None:
     Project(film).build()
     film.write_text(film.read_text().replace("Still wet.", "Still soaked."))
-    assert Project(film).build().ran == ["screenplay", "breakdown", "world", "shots"]
+    assert Project(film).build().ran == list(STAGE_NAMES)
     assert Project(film).build().ran == []
     # Forcing a stage re-runs it; its output is unchanged, so what reads it stays cached.
     assert Project(film).build(force=["screenplay"]).ran == ["screenplay"]
@@ -57,8 +57,8 @@ def test_config_change_reruns_only_the_stage_that_reads_it(film: Path) -> None:
     config = film.parent / "backlot.toml"
     original = config.read_text()
     config.write_text(original + "\n[breakdown]\npages_per_day = 2.0\n")
-    # The schedule changed; the world's dates come from it, and the shots from the world.
-    assert Project(film).build().ran == ["breakdown", "world", "shots"]
+    # The schedule changed; the world's dates come from it, and the rest from the world.
+    assert Project(film).build().ran == ["breakdown", "world", "dialogue", "shots", "render"]
     schedule = json.loads((film.parent / "build" / "breakdown.json").read_text())["schedule"]
     assert schedule["eighths_per_day"] == 16
     # A key no stage reads yet changes nothing.
@@ -69,7 +69,7 @@ def test_config_change_reruns_only_the_stage_that_reads_it(film: Path) -> None:
         original.replace("latitude = 33.754", "latitude = 40.0")
         + "\n[breakdown]\npages_per_day = 2.0\n"
     )
-    assert Project(film).build().ran == ["world", "shots"]
+    assert Project(film).build().ran == ["world", "dialogue", "shots", "render"]
 
 
 def test_config_errors_name_the_file(tmp_path: Path) -> None:

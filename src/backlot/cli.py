@@ -7,6 +7,7 @@ line on stderr with exit code 2.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -14,7 +15,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from backlot import __version__
@@ -27,7 +35,9 @@ from backlot.breakdown.sheets import breakdown_csv, stripboard_csv
 from backlot.camera.models import ShotPlan
 from backlot.errors import BacklotError
 from backlot.fileio import atomic_write
-from backlot.project import STAGE_NAMES, STAGES, Project, to_json
+from backlot.project import STAGE_NAMES, STAGES, BuildReport, Project, to_json
+from backlot.render import render_film
+from backlot.render.models import ScratchDialogue, Takes
 from backlot.script import load
 from backlot.script.fdx import write_fdx
 from backlot.script.fountain_writer import write_fountain
@@ -35,6 +45,7 @@ from backlot.script.html import render_html
 from backlot.script.models import Screenplay
 from backlot.script.pagination import paginate
 from backlot.script.revisions import lock as lock_pages
+from backlot.stage import Runtime
 from backlot.world.models import World
 
 app = typer.Typer(
@@ -78,6 +89,38 @@ def _warn(script: Path, warnings: list[str]) -> None:
         err.print(f"[yellow]warning:[/] {script}: {warning}", soft_wrap=True)
 
 
+JobsOpt = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, help="Processes that render shots (default: all cores)."),
+]
+
+
+def _runtime_progress(
+    project: Project, show: bool, jobs: int | None, until: str | None = None, **build: object
+) -> BuildReport:
+    """Build with a spinner per stage and a bar while a stage reports its progress."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not show,
+    ) as progress:
+        task = progress.add_task("building", total=None)
+
+        def on_stage(name: str) -> None:
+            progress.update(task, description=f"[bold]{name}[/]", total=None, completed=0)
+
+        def on_progress(what: str, done: int, total: int) -> None:
+            progress.update(task, description=f"[bold]{what}[/]", total=total, completed=done)
+
+        runtime = Runtime(jobs=jobs or os.cpu_count() or 1, progress=on_progress)
+        return project.build(on_stage=on_stage, runtime=runtime, until=until, **build)  # type: ignore[arg-type]
+
+
 @app.command()
 def build(
     script: ScriptArg,
@@ -88,24 +131,14 @@ def build(
             "--force", help=f"Re-run this stage even if cached ({', '.join(STAGE_NAMES)})."
         ),
     ] = None,
+    jobs: JobsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run every stage on SCRIPT; only what changed since the last build runs again."""
     project = Project(script, out_dir)
-    show_progress = err.is_terminal and not as_json
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        console=err,
-        transient=True,
-        disable=not show_progress,
-    ) as progress:
-        task = progress.add_task("building", total=len(STAGES))
-
-        def on_stage(name: str) -> None:
-            progress.update(task, description=f"[bold]{name}[/]", advance=1)
-
-        report = project.build(force or (), on_stage=on_stage)
+    report = _runtime_progress(
+        project, err.is_terminal and not as_json, jobs, force=force or ()
+    )
     if as_json:
         sys.stdout.write(
             json.dumps(
@@ -329,6 +362,59 @@ def shots_command(script: ScriptArg, out_dir: BuildDirOpt = None, as_json: JsonO
     err.print(
         f"[green]planned[/] {len(plan.shots)} shots over {len(plan.scenes)} scenes, "
         f"{seconds / 60:.1f} min: {report.build_dir / 'shotlist.csv'}"
+    )
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit()):
+        raise typer.BadParameter(f"expected WIDTHxHEIGHT such as 640x360, got {text!r}")
+    return int(width), int(height)
+
+
+@app.command("render")
+def render_command(
+    script: ScriptArg,
+    out_dir: BuildDirOpt = None,
+    shots: Annotated[
+        str | None,
+        typer.Option("--shots", help="Only these shots, comma-separated: 12A,12B."),
+    ] = None,
+    size: Annotated[
+        str | None, typer.Option("--size", help="Frame size WIDTHxHEIGHT (default 640x360).")
+    ] = None,
+    jobs: JobsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Render SCRIPT's shots (takes, passes) and the animatic; only stale shots are drawn."""
+    project = Project(script, out_dir)
+    if size:
+        project.override({"render": project.config.render.model_dump() | {"size": _size(size)}})
+    show = err.is_terminal and not as_json
+    if shots is None:
+        report = _runtime_progress(project, show, jobs)
+        takes = Takes.model_validate_json((report.build_dir / "render.json").read_bytes())
+    else:
+        wanted = {s.strip() for s in shots.split(",") if s.strip()}
+        report = _runtime_progress(project, show, jobs, until="shots")
+        build_dir = report.build_dir
+        plan = ShotPlan.model_validate_json((build_dir / "shots.json").read_bytes())
+        unknown = sorted(wanted - {shot.id for shot in plan.shots})
+        if unknown:
+            raise BacklotError(f"no shot {unknown[0]!r} in the plan", build_dir / "shots.json")
+        inputs = [project.load_output(name) for name in ("screenplay", "breakdown", "world")]
+        dialogue = ScratchDialogue.model_validate_json((build_dir / "dialogue.json").read_bytes())
+        runtime = Runtime(jobs=jobs or os.cpu_count() or 1)
+        takes = render_film(
+            *inputs, dialogue, plan, project.config, build_dir, runtime, only=wanted  # type: ignore[arg-type]
+        )
+    rows = [t for t in takes.takes if shots is None or t.shot in wanted]
+    if as_json:
+        sys.stdout.write(json.dumps([t.model_dump(mode="json") for t in rows], indent=2) + "\n")
+        return
+    err.print(
+        f"[green]rendered[/] {len(rows)} takes at {takes.size[0]}x{takes.size[1]}: "
+        f"{report.build_dir / takes.animatic}"
     )
 
 

@@ -17,16 +17,23 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from backlot import breakdown, camera, script, world
+from backlot import breakdown, camera, render, script, world
 from backlot.config import load_config, validate_config
 from backlot.errors import BacklotError
 from backlot.fileio import atomic_write
-from backlot.stage import Stage
+from backlot.stage import Runtime, Stage
 
 CONFIG_FILE = "backlot.toml"
 CACHE_FILE = ".backlot-cache.json"
 
-STAGES: tuple[Stage, ...] = (script.STAGE, breakdown.STAGE, world.STAGE, camera.STAGE)
+STAGES: tuple[Stage, ...] = (
+    script.STAGE,
+    breakdown.STAGE,
+    world.STAGE,
+    render.DIALOGUE_STAGE,
+    camera.STAGE,
+    render.STAGE,
+)
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
 
 
@@ -91,10 +98,13 @@ class Project:
         self,
         force: Iterable[str] = (),
         on_stage: Callable[[str], None] | None = None,
+        runtime: Runtime | None = None,
+        until: str | None = None,
     ) -> BuildReport:
-        """Run every stage whose inputs changed (and those in `force`); return what ran."""
+        """Run every stage whose inputs changed (and those in `force`), up to and including
+        `until` if given; return what ran."""
         forced = set(force)
-        unknown = forced - set(STAGE_NAMES)
+        unknown = (forced | ({until} if until else set())) - set(STAGE_NAMES)
         if unknown:
             raise BacklotError(
                 f"unknown stage {sorted(unknown)[0]!r} (stages: {', '.join(STAGE_NAMES)})"
@@ -124,9 +134,15 @@ class Project:
             if stage.name not in forced and self._intact(entry, key, out_path):
                 hashes[stage.name] = entry["output"]
                 results.append(StageResult(stage.name, False, out_path))
+                if stage.name == until:
+                    break
                 continue
-            args = [self._load(name, outputs) for name in stage.inputs] or [self.script]
-            extra_args = {"previous": self._previous(stage)} if stage.reads_previous else {}
+            args = [self.load_output(name, outputs) for name in stage.inputs] or [self.script]
+            extra_args: dict[str, Any] = {}
+            if stage.reads_previous:
+                extra_args["previous"] = self._previous(stage)
+            if stage.makes_files:
+                extra_args |= {"build_dir": self.build_dir, "runtime": runtime or Runtime()}
             model = stage.run(*args, self.config, **extra_args)
             outputs[stage.name] = model
             text = to_json(model)
@@ -146,6 +162,8 @@ class Project:
             }
             atomic_write(self.build_dir / CACHE_FILE, json.dumps(cache, indent=1))
             results.append(StageResult(stage.name, True, out_path, exports))
+            if stage.name == until:
+                break
         return BuildReport(self.build_dir, results)
 
     def _intact(self, entry: dict[str, Any], key: str, out_path: Path) -> bool:
@@ -167,8 +185,9 @@ class Project:
         except (OSError, ValueError):
             return None
 
-    def _load(self, name: str, outputs: dict[str, BaseModel]) -> BaseModel:
-        """An upstream output: from this build, else from its cached JSON."""
+    def load_output(self, name: str, outputs: dict[str, BaseModel] | None = None) -> BaseModel:
+        """A stage's output: from this build's `outputs`, else from its JSON on disk."""
+        outputs = {} if outputs is None else outputs
         if name not in outputs:
             stage = next(s for s in STAGES if s.name == name)
             path = self.build_dir / stage.output

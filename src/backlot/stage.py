@@ -11,6 +11,16 @@ from pydantic import BaseModel
 
 
 @dataclass(frozen=True)
+class Runtime:
+    """How a build runs, not what it makes: never part of a cache key."""
+
+    jobs: int = 1
+    """Worker processes for stages that fan out (rendering)."""
+    progress: Callable[[str, int, int], None] | None = None
+    """Called as (what, done, total) while a long stage works."""
+
+
+@dataclass(frozen=True)
 class Stage:
     """One arrow of the pipeline (DESIGN.md): typed inputs and config → one typed output.
 
@@ -36,6 +46,9 @@ class Stage:
     # called with the output, the build folder, the project config (for what lies outside
     # the build, like the library) and the stage's inputs (a plot may draw the set).
     exports: Callable[..., list[Path]] | None = None
+    # The stage makes files as it computes (audio, rendered takes): `run` also gets
+    # `build_dir=` and `runtime=`, and its exports list what it made.
+    makes_files: bool = False
 
     @property
     def output(self) -> str:

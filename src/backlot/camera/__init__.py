@@ -26,6 +26,7 @@ from backlot.camera.report import scene_plot_svg, shotlist_html
 from backlot.camera.timing import scene_timing
 from backlot.camera.usd_camera import write_shot_camera
 from backlot.fileio import atomic_write
+from backlot.render.models import ScratchDialogue
 from backlot.script.models import Screenplay
 from backlot.stage import Stage
 from backlot.world.models import World
@@ -42,9 +43,11 @@ def plan_shots(
     world: World,
     config: ProjectConfig,
     previous: ShotPlan | None = None,
+    dialogue: ScratchDialogue | None = None,
 ) -> ShotPlan:
     """Time, block, cover and place cameras for every scene; ids carry over from
-    `previous`, the plan of the script's last revision."""
+    `previous`, the plan of the script's last revision. Speeches last as long as the
+    scratch `dialogue` says them, else as the speaking rate estimates."""
     settings: CameraConfig = config.camera
     fps, resolution = config.fps, config.resolution
     sets = {s.id: s for s in world.sets}
@@ -53,13 +56,16 @@ def plan_shots(
     cast_ids = {c.name: c.id for c in world.characters}
     rows = {row.number: row for row in breakdown.scenes}
     setups = {s.number: s for s in world.scenes}
+    spoken: dict[str, dict[int, float]] = {}
+    for line in dialogue.lines if dialogue else []:
+        spoken.setdefault(line.scene, {})[line.element] = line.duration_s
     seen_sets: set[str] = set()
     timings, blocking, shots = [], {}, []
     first_lines: list[str] = []
     for scene in screenplay.scenes:
         setup, row = setups[scene.number], rows[scene.number]
         asset = sets[setup.set]
-        timing = scene_timing(scene, fps, settings)
+        timing = scene_timing(scene, fps, settings, spoken.get(scene.number))
         paths = [
             path.model_copy(update={"height_m": heights.get(path.character, 1.7)})
             for path in block_scene(
@@ -160,11 +166,12 @@ def run(
     screenplay: Screenplay,
     breakdown: Breakdown,
     world: World,
+    dialogue: ScratchDialogue,
     config: ProjectConfig,
     previous: ShotPlan | None = None,
 ) -> ShotPlan:
     """The stage."""
-    return plan_shots(screenplay, breakdown, world, config, previous)
+    return plan_shots(screenplay, breakdown, world, config, previous, dialogue)
 
 
 def export(
@@ -174,6 +181,7 @@ def export(
     screenplay: Screenplay,
     breakdown: Breakdown,
     world: World,
+    dialogue: ScratchDialogue,
 ) -> list[Path]:
     """shotlist.csv and shotlist.html; per shot camera.txt (RealEstate10K) and camera.json;
     per scene blocking.json (per frame, each character's landmarks in world metres) and a
@@ -228,10 +236,10 @@ def export(
 
 STAGE = Stage(
     name="shots",
-    version="1",
+    version="2",
     model=ShotPlan,
     run=run,
-    inputs=("screenplay", "breakdown", "world"),
+    inputs=("screenplay", "breakdown", "world", "dialogue"),
     config_keys=("camera", "fps", "resolution"),
     exports=export,
     reads_previous=True,

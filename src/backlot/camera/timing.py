@@ -59,13 +59,18 @@ def action_seconds(text: str) -> float:
     return max(ACTION_MIN_S, _words(text) / READING_WPS) + extra
 
 
-def element_seconds(element: Element, config: CameraConfig, first: bool) -> float:
-    """Screen time of one element; `first` marks the scene's opening element."""
+def element_seconds(
+    element: Element, config: CameraConfig, first: bool, spoken_s: float | None = None
+) -> float:
+    """Screen time of one element; `first` marks the scene's opening element, `spoken_s`
+    is how long the scratch track takes to say it (the speaking rate estimates it if None)."""
     kind = element.type
     if kind is ElementType.SCENE_HEADING:
         return OPENING_S if first else 0.0
     if kind in (ElementType.DIALOGUE, ElementType.LYRICS):
-        return _words(element.text) * 60.0 / config.words_per_minute + SPEECH_PAUSE_S
+        if spoken_s is None:
+            spoken_s = _words(element.text) * 60.0 / config.words_per_minute
+        return spoken_s + SPEECH_PAUSE_S
     if kind is ElementType.PARENTHETICAL:
         return PARENTHETICAL_S
     if kind in (ElementType.ACTION, ElementType.CENTERED):
@@ -76,8 +81,11 @@ def element_seconds(element: Element, config: CameraConfig, first: bool) -> floa
     return 0.0
 
 
-def scene_timing(scene: Scene, fps: float, config: CameraConfig) -> SceneTiming:
-    """Each element's (start frame, frames) and the scene's length in frames.
+def scene_timing(
+    scene: Scene, fps: float, config: CameraConfig, spoken: dict[int, float] | None = None
+) -> SceneTiming:
+    """Each element's (start frame, frames) and the scene's length in frames; `spoken`
+    gives the scratch track's duration (seconds) of dialogue elements by index.
 
     Boundaries are rounded on the running total rather than per element, so rounding never
     accumulates: the frames always sum to the scene's length.
@@ -86,7 +94,8 @@ def scene_timing(scene: Scene, fps: float, config: CameraConfig) -> SceneTiming:
     seconds = 0.0
     start = 0
     for i, element in enumerate(scene.elements):
-        seconds += element_seconds(element, config, first=i == 0)
+        spoken_s = spoken.get(i) if spoken else None
+        seconds += element_seconds(element, config, first=i == 0, spoken_s=spoken_s)
         end = round(seconds * fps)
         element_frames.append((start, end - start))
         start = end

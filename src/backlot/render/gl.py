@@ -1,0 +1,447 @@
+"""The offscreen renderer: one OpenGL context on EGL, every pass of a frame in one draw.
+
+Mesa's llvmpipe runs it on the CPU; a GPU's EGL driver runs the same code. One geometry
+pass writes five targets at once (multiple render targets): the lit beauty colour, camera-
+space normals, instance colours, metric depth and inverse depth, so the passes line up
+with the beauty frame pixel for pixel by construction. A shadow pass from the sun (or the
+moon) precedes it and an FXAA pass follows it on the beauty target only: antialiasing must
+not blend instance colours or depths.
+
+The projection flips Y so that the first row read back is the top of the image (no copy to
+flip it), which turns the winding of front faces clockwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import moderngl
+import numpy as np
+
+from backlot.errors import BacklotError
+
+MAX_BONES = 1024
+"""Rigid bones in the uniform block (std140, 64 KiB): 64 joints × 16 characters."""
+MAX_PRACTICALS = 4
+SHADOW_SIZE = 1024
+NEAR_M, FAR_M = 0.05, 500.0
+DEPTH_SCALE_M = 0.001
+"""Metres per unit of the 16-bit depth target: millimetres, up to 65.5 m (farther clamps)."""
+INVERSE_NEAR_M = 0.5
+"""Default distance at which inverse depth (near/z, clamped) turns white."""
+
+_GEOMETRY_VS = """
+#version 330
+layout(std140) uniform Bones { mat4 bones[MAX_BONES]; };
+uniform mat4 view;
+uniform mat4 proj;
+in vec3 in_position;
+in vec3 in_normal;
+in vec3 in_colour;
+in vec3 in_instance;
+in float in_bone;
+out vec3 v_world;
+out vec3 v_normal;
+out vec3 v_colour;
+flat out vec3 v_instance;
+out float v_depth;
+void main() {
+    mat4 model = bones[int(in_bone)];
+    vec4 world = model * vec4(in_position, 1.0);
+    vec4 eye = view * world;
+    v_world = world.xyz;
+    v_normal = mat3(model) * in_normal;
+    v_colour = in_colour;
+    v_instance = in_instance;
+    v_depth = -eye.z;
+    gl_Position = proj * eye;
+}
+""".replace("MAX_BONES", str(MAX_BONES))
+
+_GEOMETRY_FS = """
+#version 330
+uniform mat4 view;
+uniform vec3 sun_direction;   // the way the light travels
+uniform vec3 sun_colour;      // colour × intensity; black when there is no sun or moon
+uniform mat4 shadow_matrix;
+uniform sampler2DShadow shadow_map;
+uniform vec3 sky_colour;      // ambient from above
+uniform vec3 ground_colour;   // ambient bounced from below
+uniform int practical_count;
+uniform vec3 practical_position[MAX_PRACTICALS];
+uniform vec3 practical_colour[MAX_PRACTICALS];
+uniform float exposure;
+uniform vec3 fog_colour;
+uniform float fog_density;
+uniform float inverse_near;
+uniform float depth_scale;
+in vec3 v_world;
+in vec3 v_normal;
+in vec3 v_colour;
+flat in vec3 v_instance;
+in float v_depth;
+layout(location = 0) out vec4 f_beauty;
+layout(location = 1) out vec4 f_normal;
+layout(location = 2) out vec4 f_instance;
+layout(location = 3) out uint f_depth;
+layout(location = 4) out float f_inverse;
+
+float shadow_at(vec3 world, float n_dot_l) {
+    vec4 p = shadow_matrix * vec4(world, 1.0);
+    vec3 uvz = p.xyz / p.w * 0.5 + 0.5;
+    if (uvz.x < 0.0 || uvz.x > 1.0 || uvz.y < 0.0 || uvz.y > 1.0 || uvz.z > 1.0) return 1.0;
+    float bias = mix(0.0015, 0.0004, n_dot_l);
+    return texture(shadow_map, vec3(uvz.xy, uvz.z - bias));
+}
+
+void main() {
+    vec3 n = normalize(v_normal);
+    vec3 light = mix(ground_colour, sky_colour, n.y * 0.5 + 0.5);
+    vec3 to_sun = -sun_direction;
+    float n_dot_l = max(dot(n, to_sun), 0.0);
+    if (n_dot_l > 0.0) light += sun_colour * n_dot_l * shadow_at(v_world, n_dot_l);
+    for (int i = 0; i < practical_count; ++i) {
+        vec3 d = practical_position[i] - v_world;
+        float r2 = dot(d, d);
+        // Inverse-square falloff, softened within a metre so a lamp never blows out.
+        light += practical_colour[i] * max(dot(n, d * inversesqrt(r2)), 0.0) * 8.0 / (1.0 + r2);
+    }
+    vec3 colour = 1.0 - exp(-v_colour * light * exposure);
+    float fog = 1.0 - exp(-fog_density * v_depth);
+    colour = mix(colour, fog_colour, fog);
+    f_beauty = vec4(pow(colour, vec3(1.0 / 2.2)), 1.0);
+    // ScanNet / NYU colours, as ControlNet's normal models read them: red = left,
+    // green = up, blue = towards the camera, each axis centred on 0.5.
+    vec3 camera_normal = mat3(view) * n;   // GL eye axes: x right, y up, z back
+    f_normal = vec4(0.5 - 0.5 * camera_normal.x, 0.5 + 0.5 * camera_normal.y,
+                    0.5 + 0.5 * camera_normal.z, 1.0);
+    f_instance = vec4(v_instance, 1.0);
+    f_depth = uint(min(v_depth / depth_scale + 0.5, 65535.0));
+    f_inverse = clamp(inverse_near / v_depth, 0.0, 1.0);
+}
+""".replace("MAX_PRACTICALS", str(MAX_PRACTICALS))
+
+_FULLSCREEN_VS = """
+#version 330
+out vec2 v_uv;
+void main() {
+    // One triangle that covers the screen: vertices (-1,-1), (3,-1), (-1,3).
+    vec2 p = vec2(float((gl_VertexID & 1) << 2) - 1.0, float((gl_VertexID & 2) << 1) - 1.0);
+    v_uv = p * 0.5 + 0.5;
+    gl_Position = vec4(p, 1.0, 1.0);
+}
+"""
+
+_SKY_FS = """
+#version 330
+uniform mat4 inverse_view_proj;
+uniform vec3 zenith;
+uniform vec3 horizon;
+in vec2 v_uv;
+layout(location = 0) out vec4 f_beauty;
+layout(location = 1) out vec4 f_normal;
+layout(location = 2) out vec4 f_instance;
+layout(location = 3) out uint f_depth;
+layout(location = 4) out float f_inverse;
+void main() {
+    vec4 far = inverse_view_proj * vec4(v_uv * 2.0 - 1.0, 1.0, 1.0);
+    vec4 near = inverse_view_proj * vec4(v_uv * 2.0 - 1.0, -1.0, 1.0);
+    vec3 ray = normalize(far.xyz / far.w - near.xyz / near.w);
+    float up = clamp(ray.y, 0.0, 1.0);
+    vec3 colour = mix(horizon, zenith, pow(up, 0.6));
+    f_beauty = vec4(pow(colour, vec3(1.0 / 2.2)), 1.0);
+    f_normal = vec4(0.0);
+    f_instance = vec4(0.0);
+    f_depth = 0u;
+    f_inverse = 0.0;
+}
+"""
+
+# FXAA after Timothy Lottes, "FXAA" (NVIDIA white paper, 2009): find edges by luma
+# contrast, then blend along the edge's tangent. A reduced version: one search step.
+_FXAA_FS = """
+#version 330
+uniform sampler2D image;
+uniform vec2 texel;
+in vec2 v_uv;
+out vec4 f_colour;
+float luma(vec3 c) { return dot(c, vec3(0.299, 0.587, 0.114)); }
+void main() {
+    vec3 m = texture(image, v_uv).rgb;
+    float lm = luma(m);
+    float ln = luma(texture(image, v_uv + vec2(0.0, -texel.y)).rgb);
+    float ls = luma(texture(image, v_uv + vec2(0.0, texel.y)).rgb);
+    float le = luma(texture(image, v_uv + vec2(texel.x, 0.0)).rgb);
+    float lw = luma(texture(image, v_uv + vec2(-texel.x, 0.0)).rgb);
+    float lo = min(lm, min(min(ln, ls), min(le, lw)));
+    float hi = max(lm, max(max(ln, ls), max(le, lw)));
+    if (hi - lo < max(0.0312, hi * 0.125)) { f_colour = vec4(m, 1.0); return; }
+    vec2 dir = normalize(vec2(-(ln - ls), (le - lw)) + 1e-6) * texel;
+    vec3 a = 0.5 * (texture(image, v_uv + dir * (1.0 / 3.0 - 0.5)).rgb +
+                    texture(image, v_uv + dir * (2.0 / 3.0 - 0.5)).rgb);
+    f_colour = vec4(mix(m, a, 0.75), 1.0);
+}
+"""
+
+_SHADOW_VS = """
+#version 330
+layout(std140) uniform Bones { mat4 bones[MAX_BONES]; };
+uniform mat4 light_view_proj;
+in vec3 in_position;
+in float in_bone;
+void main() { gl_Position = light_view_proj * bones[int(in_bone)] * vec4(in_position, 1.0); }
+""".replace("MAX_BONES", str(MAX_BONES))
+
+_SHADOW_FS = """
+#version 330
+void main() {}
+"""
+
+VERTEX_FORMAT = "3f 3f 3f 3f 1f"
+VERTEX_ATTRIBUTES = ("in_position", "in_normal", "in_colour", "in_instance", "in_bone")
+FLOATS_PER_VERTEX = 13
+
+
+@dataclass(frozen=True)
+class Lighting:
+    """A scene's light as the shader takes it (linear RGB, already scaled by intensity)."""
+
+    sun_direction: tuple[float, float, float]
+    sun_colour: tuple[float, float, float]
+    sky_colour: tuple[float, float, float]
+    ground_colour: tuple[float, float, float]
+    practicals: tuple[tuple[tuple[float, float, float], tuple[float, float, float]], ...]
+    exposure: float
+    fog_colour: tuple[float, float, float]
+    fog_density: float
+    zenith: tuple[float, float, float]
+    horizon: tuple[float, float, float]
+    shadow_centre: tuple[float, float, float]
+    shadow_radius: float
+
+
+@dataclass
+class Frame:
+    """The targets of one rendered frame, rows top to bottom."""
+
+    beauty: np.ndarray
+    normal: np.ndarray
+    instance: np.ndarray
+    depth: np.ndarray
+    """Depth along the optical axis (OpenCV z) in DEPTH_SCALE_M units, uint16; 0 where
+    nothing was hit."""
+    inverse_depth: np.ndarray
+
+
+def perspective(
+    fx: float, fy: float, cx: float, cy: float, size: tuple[int, int]
+) -> np.ndarray:
+    """GL projection of a pinhole camera with OpenCV intrinsics, Y flipped (row 0 on top)."""
+    width, height = size
+    n, f = NEAR_M, FAR_M
+    return np.array(
+        [
+            [2.0 * fx / width, 0.0, 1.0 - 2.0 * cx / width, 0.0],
+            [0.0, -2.0 * fy / height, 1.0 - 2.0 * cy / height, 0.0],
+            [0.0, 0.0, -(f + n) / (f - n), -2.0 * f * n / (f - n)],
+            [0.0, 0.0, -1.0, 0.0],
+        ]
+    )
+
+
+_CV_TO_GL = np.diag([1.0, -1.0, -1.0, 1.0])
+"""OpenCV camera axes (x right, y down, z forward) to GL's (x right, y up, z back)."""
+
+
+def gl_view(cam_to_world: np.ndarray) -> np.ndarray:
+    """World → GL eye matrix of an OpenCV camera-to-world pose."""
+    return _CV_TO_GL @ np.linalg.inv(cam_to_world)
+
+
+def _light_view_proj(lighting: Lighting) -> np.ndarray:
+    """Orthographic projection along the light that covers the set's bounding sphere."""
+    direction = np.asarray(lighting.sun_direction, dtype=float)
+    direction /= np.linalg.norm(direction)
+    centre = np.asarray(lighting.shadow_centre, dtype=float)
+    r = lighting.shadow_radius
+    eye = centre - direction * 2.0 * r
+    up = np.array([0.0, 0.0, 1.0]) if abs(direction[1]) > 0.99 else np.array([0.0, 1.0, 0.0])
+    back = -direction
+    right = np.cross(up, back)
+    right /= np.linalg.norm(right)
+    true_up = np.cross(back, right)
+    view = np.eye(4)
+    view[0, :3], view[1, :3], view[2, :3] = right, true_up, back
+    view[:3, 3] = -view[:3, :3] @ eye
+    ortho = np.diag([1.0 / r, 1.0 / r, -1.0 / (2.0 * r), 1.0])
+    ortho[2, 3] = -1.0
+    return ortho @ view
+
+
+def _gl(matrix: np.ndarray) -> bytes:
+    """A row-major numpy matrix as GL's column-major float32 bytes."""
+    return np.ascontiguousarray(matrix.T, dtype=np.float32).tobytes()
+
+
+class Renderer:
+    """An EGL context with its programs and targets at one image size.
+
+    `load` uploads a scene's triangles (static set and skinned mannequins in one buffer);
+    `render` draws one frame from a camera with the bones' world matrices.
+    """
+
+    def __init__(self, size: tuple[int, int]) -> None:
+        try:
+            # The versioned sonames: the runtime packages have them, not the bare .so links.
+            self.ctx = moderngl.create_context(
+                standalone=True, backend="egl", libgl="libGL.so.1", libegl="libEGL.so.1"
+            )
+        except Exception as exc:  # moderngl raises bare Exceptions for a missing EGL
+            raise BacklotError(
+                f"no OpenGL 3.3 context through EGL ({exc}); install Mesa's EGL driver "
+                "(apt install libegl1 libegl-mesa0 libgl1-mesa-dri)"
+            ) from None
+        self.size = size
+        ctx = self.ctx
+        self.geometry = ctx.program(vertex_shader=_GEOMETRY_VS, fragment_shader=_GEOMETRY_FS)
+        self.sky = ctx.program(vertex_shader=_FULLSCREEN_VS, fragment_shader=_SKY_FS)
+        self.fxaa = ctx.program(vertex_shader=_FULLSCREEN_VS, fragment_shader=_FXAA_FS)
+        self.shadow = ctx.program(vertex_shader=_SHADOW_VS, fragment_shader=_SHADOW_FS)
+        self.bones = ctx.buffer(reserve=MAX_BONES * 64)
+        for program in (self.geometry, self.shadow):
+            program["Bones"].binding = 0
+        self.empty = ctx.vertex_array(self.sky, [])
+        self.fxaa_vao = ctx.vertex_array(self.fxaa, [])
+
+        self.beauty_tex = ctx.texture(size, 4)
+        self.beauty_tex.filter = (moderngl.LINEAR, moderngl.LINEAR)
+        self.beauty_tex.repeat_x = self.beauty_tex.repeat_y = False
+        self.targets = [
+            self.beauty_tex,
+            ctx.renderbuffer(size, 4),
+            ctx.renderbuffer(size, 4),
+            ctx.renderbuffer(size, 1, dtype="u2"),
+            ctx.renderbuffer(size, 1),
+        ]
+        self.fbo = ctx.framebuffer(self.targets, ctx.depth_renderbuffer(size))
+        self.aa_fbo = ctx.framebuffer([ctx.renderbuffer(size, 4)])
+        self.shadow_tex = ctx.depth_texture((SHADOW_SIZE, SHADOW_SIZE))
+        self.shadow_tex.compare_func = "<="
+        self.shadow_tex.filter = (moderngl.LINEAR, moderngl.LINEAR)
+        self.shadow_fbo = ctx.framebuffer(depth_attachment=self.shadow_tex)
+        self.fxaa["texel"].value = (1.0 / size[0], 1.0 / size[1])
+
+        width, height = size
+        # RGBA, as the targets store it: reading 3 components makes Mesa repack every pixel.
+        self._rgba = [np.empty((height, width, 4), np.uint8) for _ in range(3)]
+        self._depth = np.empty((height, width), np.uint16)
+        self._inverse = np.empty((height, width), np.uint8)
+        self.vao: moderngl.VertexArray | None = None
+        self.shadow_vao: moderngl.VertexArray | None = None
+        self._buffers: list[moderngl.Buffer] = []
+        self._lighting: Lighting | None = None
+
+    def load(self, vertices: np.ndarray, indices: np.ndarray, lighting: Lighting) -> None:
+        """Upload a scene: vertices (N×13 float32, VERTEX_FORMAT), triangles (M×3 uint32)."""
+        for buffer in self._buffers:
+            buffer.release()
+        vbo = self.ctx.buffer(np.ascontiguousarray(vertices, dtype=np.float32).tobytes())
+        ibo = self.ctx.buffer(np.ascontiguousarray(indices, dtype=np.uint32).tobytes())
+        self._buffers = [vbo, ibo]
+        self.vao = self.ctx.vertex_array(
+            self.geometry, [(vbo, VERTEX_FORMAT, *VERTEX_ATTRIBUTES)], ibo, index_element_size=4
+        )
+        self.shadow_vao = self.ctx.vertex_array(
+            self.shadow,
+            [(vbo, "3f 36x 1f", "in_position", "in_bone")],
+            ibo,
+            index_element_size=4,
+        )
+        self._set_lighting(lighting)
+
+    def _set_lighting(self, lighting: Lighting) -> None:
+        self._lighting = lighting
+        g = self.geometry
+        g["sun_direction"].value = lighting.sun_direction
+        g["sun_colour"].value = lighting.sun_colour
+        g["sky_colour"].value = lighting.sky_colour
+        g["ground_colour"].value = lighting.ground_colour
+        practicals = lighting.practicals[:MAX_PRACTICALS]
+        g["practical_count"].value = len(practicals)
+        if practicals:
+            padded = [*practicals, *[((0.0, 0.0, 0.0), (0.0, 0.0, 0.0))] * MAX_PRACTICALS]
+            g["practical_position"].write(
+                np.array([p for p, _ in padded[:MAX_PRACTICALS]], np.float32).tobytes()
+            )
+            g["practical_colour"].write(
+                np.array([c for _, c in padded[:MAX_PRACTICALS]], np.float32).tobytes()
+            )
+        g["exposure"].value = lighting.exposure
+        g["fog_colour"].value = lighting.fog_colour
+        g["fog_density"].value = lighting.fog_density
+        self.sky["zenith"].value = lighting.zenith
+        self.sky["horizon"].value = lighting.horizon
+        light = _light_view_proj(lighting)
+        self.shadow["light_view_proj"].write(_gl(light))
+        # Clip space [-1, 1] to the shadow map's [0, 1] happens in the shader.
+        g["shadow_matrix"].write(_gl(light))
+
+    def render(
+        self,
+        cam_to_world: np.ndarray,
+        intrinsics: tuple[float, float, float, float],
+        bones: np.ndarray,
+        inverse_near: float = INVERSE_NEAR_M,
+    ) -> Frame:
+        """Draw one frame. `bones` is K×4×4 world matrices (bone 0 is the identity);
+        inverse depth is white at `inverse_near` metres and nearer."""
+        if self.vao is None or self.shadow_vao is None or self._lighting is None:
+            raise RuntimeError("load a scene before rendering")
+        ctx = self.ctx
+        self.bones.write(np.ascontiguousarray(bones.transpose(0, 2, 1), np.float32).tobytes())
+        self.bones.bind_to_uniform_block(0)
+
+        ctx.enable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+        lit = any(self._lighting.sun_colour)
+        if lit:
+            self.shadow_fbo.use()
+            self.shadow_fbo.clear(depth=1.0)
+            ctx.front_face = "ccw"
+            self.shadow_vao.render()
+
+        view = gl_view(cam_to_world)
+        proj = perspective(*intrinsics, self.size)
+        self.fbo.use()
+        self.fbo.clear(0.0, 0.0, 0.0, 0.0, depth=1.0)
+        ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+        self.sky["inverse_view_proj"].write(_gl(np.linalg.inv(proj @ view)))
+        self.empty.render(moderngl.TRIANGLES, vertices=3)
+        ctx.enable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+        ctx.front_face = "cw"  # the Y flip mirrors the winding
+        g = self.geometry
+        g["view"].write(_gl(view))
+        g["proj"].write(_gl(proj))
+        g["inverse_near"].value = inverse_near
+        g["depth_scale"].value = DEPTH_SCALE_M
+        self.shadow_tex.use(location=1)
+        g["shadow_map"].value = 1
+        self.vao.render()
+
+        ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+        self.aa_fbo.use()
+        self.beauty_tex.use(location=0)
+        self.fxaa["image"].value = 0
+        self.fxaa_vao.render(moderngl.TRIANGLES, vertices=3)
+
+        beauty, normal, instance = self._rgba
+        self.aa_fbo.read_into(beauty, components=4)
+        self.fbo.read_into(normal, components=4, attachment=1)
+        self.fbo.read_into(instance, components=4, attachment=2)
+        self.fbo.read_into(self._depth, components=1, attachment=3, dtype="u2")
+        self.fbo.read_into(self._inverse, components=1, attachment=4)
+        return Frame(
+            beauty[..., :3], normal[..., :3], instance[..., :3], self._depth, self._inverse
+        )
+
+    def release(self) -> None:
+        self.ctx.release()

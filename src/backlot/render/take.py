@@ -1,0 +1,219 @@
+"""One shot rendered: every frame drawn once, its passes and its take written.
+
+A `ShotJob` holds everything a shot's pictures depend on, so a worker process needs
+nothing else, and the hash of the job is the take's cache key: a take whose stamp
+(`take.json`) carries the same hash is not rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import wave
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel
+
+from backlot.camera.formats import camera_at
+from backlot.camera.framing import intrinsics, look_at
+from backlot.camera.models import CharacterPath, Shot
+from backlot.fileio import atomic_write
+from backlot.render.contact_sheet import thumbnail_bytes
+from backlot.render.encode import PASS_FILES, PassWriter, TakeWriter, mix
+from backlot.render.gl import Renderer
+from backlot.render.openpose import OPENPOSE_ORDER, draw_openpose
+from backlot.render.overlay import burn_in, timecode
+from backlot.render.performance import Performance, level
+from backlot.render.pose import pose_state, rig_of
+from backlot.render.scene import scene_geometry, scene_lighting
+from backlot.world.models import CharacterAsset, SceneSetup, SetAsset
+
+RENDER_VERSION = "1"
+"""Part of every take's hash: bump it when the pictures change for the same inputs."""
+TAKE_FILE = "take.mp4"
+STAMP_FILE = "take.json"
+LEGEND_FILE = "instances.json"
+THUMBNAIL_FILE = "thumbnail.jpg"
+
+
+class SpeechClip(BaseModel):
+    """A line of the scratch track as a shot plays it."""
+
+    start_frame: int
+    """Scene frame where the line starts."""
+    end_frame: int
+    speaker: str
+    text: str
+    audio: str
+    """Build-relative WAV path (content-addressed: its name changes when its sound does)."""
+
+
+class ShotJob(BaseModel):
+    """Everything one shot's take is rendered from."""
+
+    shot: Shot
+    set: SetAsset
+    setup: SceneSetup
+    characters: list[CharacterAsset]
+    paths: list[CharacterPath]
+    performance: Performance
+    speech: list[SpeechClip]
+    fps: float
+    size: tuple[int, int]
+    sensor_mm: tuple[float, float]
+    burn_in: bool
+    build_dir: str
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.build_dir) / "shots" / self.shot.id
+
+    def digest(self) -> str:
+        """The take's cache key: the job without where it is written."""
+        payload = self.model_dump_json(exclude={"build_dir"})
+        return hashlib.sha256(f"{RENDER_VERSION}\0{payload}".encode()).hexdigest()
+
+
+def is_current(job: ShotJob) -> bool:
+    """Whether the take on disk was rendered from exactly this job."""
+    folder = job.folder
+    try:
+        stamp = json.loads((folder / STAMP_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return stamp.get("inputs") == job.digest() and all(
+        (folder / name).is_file() for name in stamp.get("files", [])
+    )
+
+
+_RENDERERS: dict[tuple[int, int], Renderer] = {}
+
+
+def _renderer(size: tuple[int, int]) -> Renderer:
+    """One renderer per process and size: an EGL context costs tens of milliseconds."""
+    if size not in _RENDERERS:
+        _RENDERERS[size] = Renderer(size)
+    return _RENDERERS[size]
+
+
+def shot_audio(job: ShotJob, sample_rate: int) -> np.ndarray:
+    """The shot's stretch of the scene's dialogue, as int16 samples."""
+    shot = job.shot
+    clips = (
+        (
+            round((clip.start_frame - shot.start_frame) / job.fps * sample_rate),
+            _read_wav(Path(job.build_dir) / clip.audio),
+        )
+        for clip in job.speech
+    )
+    return mix(clips, round(shot.frames / job.fps * sample_rate))
+
+
+def _read_wav(path: Path) -> np.ndarray:
+    with wave.open(str(path), "rb") as handle:
+        return np.frombuffer(handle.readframes(handle.getnframes()), np.int16)
+
+
+def render_take(job: ShotJob, sample_rate: int) -> int:
+    """Render the shot's frames into its take and passes; returns the frames drawn."""
+    renderer = _renderer(job.size)
+    geometry = scene_geometry(job.set, job.characters, job.shot.scene)
+    renderer.load(geometry.vertices, geometry.indices, scene_lighting(job.setup, job.set))
+    rigs = [(c, rig_of(c)) for c in job.characters]
+    for character, rig in rigs:
+        expected = [j.name for j in character.skeleton]
+        if list(rig.names) != expected:
+            raise RuntimeError(f"rig joints of {character.id} are not in skeleton order")
+    paths = {p.character: p for p in job.paths}
+    order = {name: i for i, name in enumerate(rigs[0][1].names)} if rigs else {}
+    openpose_index = [order[name] for name in OPENPOSE_ORDER] if rigs else []
+    bones = np.tile(np.eye(4), (geometry.bone_count, 1, 1))
+    shot, fps, width = job.shot, job.fps, job.size[0]
+    folder = job.folder
+    lens = f"{shot.id}  {shot.size.value} {shot.type.value}  {shot.lens_mm:g} mm"
+    # Inverse depth is white at half the distance to what the camera frames first.
+    position, target, _ = camera_at(shot, shot.start_frame)
+    subject_m = float(np.linalg.norm(np.subtract(target, position)))
+    thumbnail_frame = shot.start_frame + shot.frames // 2
+    with (
+        PassWriter(folder / "passes", job.size, fps, PASS_FILES) as passes,
+        TakeWriter(folder / TAKE_FILE, job.size, fps, shot_audio(job, sample_rate), sample_rate)
+        as take,
+    ):
+        for frame in range(shot.start_frame, shot.start_frame + shot.frames):
+            people = []
+            for character, rig in rigs:
+                path = paths.get(character.id)
+                if path is None:
+                    continue
+                state = pose_state(
+                    path,
+                    frame,
+                    fps,
+                    sitting=level(job.performance.sitting.get(character.id, []), frame, fps),
+                    talking=level(job.performance.talking.get(character.id, []), frame, fps),
+                )
+                base = geometry.bones[character.id]
+                bones[base : base + len(rig.names)] = rig.matrix_array(state)
+                people.append(rig.joint_array(state)[openpose_index])
+            position, target, focal = camera_at(shot, frame)
+            cam_to_world = look_at(position, target)
+            k = intrinsics(focal, job.sensor_mm, job.size)
+            image = renderer.render(cam_to_world, k, bones, 0.5 * subject_m)
+            pose = draw_openpose(job.size, *_keypoints(people, cam_to_world, k, job.size))
+            passes.write(
+                {
+                    "beauty": image.beauty,
+                    "depth": image.depth,
+                    "inverse_depth": image.inverse_depth,
+                    "normal": image.normal,
+                    "instance": image.instance,
+                    "pose": pose,
+                }
+            )
+            if frame == thumbnail_frame:
+                thumbnail = thumbnail_bytes(image.beauty, min(320, width))
+                atomic_write(folder / THUMBNAIL_FILE, thumbnail)
+            beauty = image.beauty
+            if job.burn_in:
+                clock = f"{job.setup.number}  {timecode(frame, fps)}"
+                beauty = burn_in(beauty, lens, clock, _spoken(job.speech, frame))
+            take.write(beauty)
+    atomic_write(folder / LEGEND_FILE, json.dumps(geometry.legend, indent=1, sort_keys=True))
+    files = [TAKE_FILE, LEGEND_FILE, THUMBNAIL_FILE]
+    files += [f"passes/{name}" for name in PASS_FILES.values()]
+    atomic_write(
+        folder / STAMP_FILE, json.dumps({"inputs": job.digest(), "files": files}, indent=1)
+    )
+    return shot.frames
+
+
+def _spoken(speech: list[SpeechClip], frame: int) -> str:
+    """The line being said at a frame, as a burn-in shows it ('' in silence)."""
+    for clip in speech:
+        if clip.start_frame <= frame < clip.end_frame:
+            return f"{clip.speaker}: {clip.text}"
+    return ""
+
+
+def _keypoints(
+    people: list[np.ndarray],
+    cam_to_world: np.ndarray,
+    k: tuple[float, float, float, float],
+    size: tuple[int, int],
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Each person's 18 joints in pixels, and which are in front of the camera and on screen."""
+    if not people:
+        return [], []
+    fx, fy, cx, cy = k
+    points = np.concatenate(people)
+    rotation, origin = cam_to_world[:3, :3], cam_to_world[:3, 3]
+    cam = (points - origin) @ rotation
+    z = cam[:, 2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pixels = np.stack([fx * cam[:, 0] / z + cx, fy * cam[:, 1] / z + cy], axis=1)
+    visible = (z > 0.05) & (pixels[:, 0] >= 0) & (pixels[:, 0] < size[0])
+    visible &= (pixels[:, 1] >= 0) & (pixels[:, 1] < size[1])
+    count = len(people)
+    return list(pixels.reshape(count, 18, 2)), list(visible.reshape(count, 18))

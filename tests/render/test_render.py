@@ -1,0 +1,216 @@
+"""The renderer and the render stage: passes line up, takes are complete, deterministic
+and incremental, and the animatic holds every shot and the dialogue."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import cache
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from backlot.camera import plan_shots
+from backlot.camera.formats import camera_at
+from backlot.camera.framing import intrinsics, look_at
+from backlot.camera.models import ShotPlan
+from backlot.config import ProjectConfig
+from backlot.project import Project
+from backlot.render import render_film, shot_jobs
+from backlot.render.encode import PASS_FILES, read_pass
+from backlot.render.gl import DEPTH_SCALE_M, Renderer
+from backlot.render.models import RenderConfig, ScratchDialogue, Takes
+from backlot.render.openpose import OPENPOSE_ORDER
+from backlot.render.pose import pose_state, rig_of
+from backlot.render.scene import scene_geometry, scene_lighting
+from backlot.render.take import render_take
+from backlot.stage import Runtime
+from tests.camera.night_run import night_run
+
+SIZE = (160, 90)
+
+
+@cache
+def _plan() -> ShotPlan:
+    screenplay, breakdown, world = night_run()
+    return plan_shots(screenplay, breakdown, world, ProjectConfig())
+
+
+def _config(size: tuple[int, int] = SIZE) -> ProjectConfig:
+    return ProjectConfig(render=RenderConfig(size=size))
+
+
+def _jobs(build_dir: Path, size: tuple[int, int] = SIZE) -> list:
+    screenplay, breakdown, world = night_run()
+    silent = ScratchDialogue(sample_rate=22050, lines=[])
+    return shot_jobs(screenplay, breakdown, world, silent, _plan(), _config(size), build_dir)
+
+
+def _two_shot_frame(size: tuple[int, int]) -> tuple:
+    """A frame of the diner scene's master (three people) drawn straight by the renderer,
+    with the camera and the posed joints it was drawn from."""
+    world = night_run()[2]
+    plan = _plan()
+    shot = next(s for s in plan.shots if s.scene == "7" and s.type.value == "master")
+    setup = next(s for s in world.scenes if s.number == "7")
+    asset = next(s for s in world.sets if s.id == setup.set)
+    characters = [c for c in world.characters if c.id in setup.cast]
+    geometry = scene_geometry(asset, characters, "7")
+    renderer = Renderer(size)
+    renderer.load(geometry.vertices, geometry.indices, scene_lighting(setup, asset))
+    bones = np.tile(np.eye(4), (geometry.bone_count, 1, 1))
+    paths = {p.character: p for p in plan.blocking["7"]}
+    frame = shot.start_frame + shot.frames // 2
+    joints = {}
+    for character in characters:
+        rig = rig_of(character)
+        state = pose_state(paths[character.id], frame, plan.fps)
+        base = geometry.bones[character.id]
+        bones[base : base + len(rig.names)] = rig.matrix_array(state)
+        joints[character.id] = rig.joints(state)
+    position, target, focal = camera_at(shot, frame)
+    cam_to_world = look_at(position, target)
+    k = intrinsics(focal, ProjectConfig().camera.sensor_mm, size)
+    image = renderer.render(cam_to_world, k, bones)
+    return image, cam_to_world, k, joints, geometry
+
+
+def test_passes_line_up_with_the_beauty_frame_pixel_for_pixel() -> None:
+    image, cam_to_world, (fx, fy, cx, cy), joints, geometry = _two_shot_frame(SIZE)
+    hit = image.depth > 0
+    # Geometry and sky agree in every pass: where nothing was hit, no instance, no normal.
+    assert hit.any() and not hit.all()
+    assert np.array_equal(hit, image.instance.any(axis=2))
+    assert np.array_equal(hit, image.normal.any(axis=2))
+    assert np.array_equal(hit, image.inverse_depth > 0)
+    colours = {asset: colour for colour, asset in geometry.legend.items()}
+    checked = 0
+    for character, points in joints.items():
+        # A point inside the torso, between neck and the hips, projected by the camera.
+        torso = (points["neck"] + (points["r_hip"] + points["l_hip"]) / 2.0) / 2.0
+        cam = (torso - cam_to_world[:3, 3]) @ cam_to_world[:3, :3]
+        if cam[2] <= 0:
+            continue
+        u, v = fx * cam[0] / cam[2] + cx, fy * cam[1] / cam[2] + cy
+        col, row = int(u), int(v)
+        if not (0 <= col < SIZE[0] and 0 <= row < SIZE[1]):
+            continue
+        pixel = "#{:02x}{:02x}{:02x}".format(*image.instance[row, col])
+        if geometry.legend.get(pixel) != character:
+            continue  # someone stands in front of them here
+        checked += 1
+        assert colours[character] == pixel
+        # The depth pass at that pixel is the torso's front, a few centimetres nearer.
+        depth_m = image.depth[row, col] * DEPTH_SCALE_M
+        assert cam[2] - 0.3 < depth_m <= cam[2] + 0.01
+    assert checked >= 2
+
+
+def test_normals_follow_the_scannet_colours() -> None:
+    image, _, _, _, geometry = _two_shot_frame(SIZE)
+    # The floor faces up, and the camera looks at it from above: green well over 0.5.
+    colour = next(c for c, asset in geometry.legend.items() if asset.endswith("/floor"))
+    rgb = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    floor = (image.instance == rgb).all(axis=2)
+    assert floor.sum() > 100
+    assert (image.normal[floor][:, 1] > 0.9 * 255).all()
+    # Red is the normal's leftward part: the floor has none.
+    assert (abs(image.normal[floor][:, 0].astype(int) - 128) <= 2).all()
+    # Blue is towards the camera: what the camera sees faces it (but for grazing surfaces
+    # off the optical axis and smooth normals at silhouettes).
+    seen = image.depth > 0
+    assert (image.normal[seen][:, 2] >= 120).mean() > 0.95
+
+
+def test_a_take_has_every_frame_of_every_pass(tmp_path: Path) -> None:
+    job = next(j for j in _jobs(tmp_path) if j.shot.scene == "7" and j.shot.type.value == "master")
+    assert render_take(job, 22050) == job.shot.frames
+    folder = job.folder
+    with av.open(str(folder / "take.mp4")) as take:
+        video = take.streams.video[0]
+        assert (video.width, video.height) == SIZE
+        assert sum(1 for _ in take.decode(video=0)) == job.shot.frames
+    passes = {name: read_pass(folder / "passes" / file) for name, file in PASS_FILES.items()}
+    assert {len(frames) for frames in passes.values()} == {job.shot.frames}
+    assert passes["depth"][0].dtype == np.uint16
+    legend = json.loads((folder / "instances.json").read_text())
+    seen = {"#{:02x}{:02x}{:02x}".format(*c) for c in np.unique(
+        passes["instance"][job.shot.frames // 2].reshape(-1, 3), axis=0
+    ) if c.any()}
+    assert seen and seen <= set(legend)
+    assert {legend[c] for c in seen} & {c.id for c in job.characters}
+    # The pose pass draws the cast in the OpenPose colours: neck is orange (255, 85, 0).
+    pose = passes["pose"][job.shot.frames // 2]
+    assert np.all(pose[(pose == (255, 85, 0)).all(axis=2)] == (255, 85, 0))
+    assert ((pose == (255, 85, 0)).all(axis=2)).sum() > 0
+    assert len(OPENPOSE_ORDER) == 18
+
+
+def test_two_renders_of_a_shot_are_identical(tmp_path: Path) -> None:
+    one = next(j for j in _jobs(tmp_path / "a") if j.shot.scene == "8")
+    two = next(j for j in _jobs(tmp_path / "b") if j.shot.id == one.shot.id)
+    render_take(one, 22050)
+    render_take(two, 22050)
+    for name in ("take.mp4", *(f"passes/{f}" for f in PASS_FILES.values())):
+        assert _sha(one.folder / name) == _sha(two.folder / name), name
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _mtimes(build_dir: Path) -> dict[str, int]:
+    return {
+        p.parent.name: p.stat().st_mtime_ns for p in (build_dir / "shots").glob("*/take.mp4")
+    }
+
+
+def test_moving_one_camera_re_renders_that_shot_alone(film: Path) -> None:
+    project = Project(film)
+    project.build()
+    build = film.parent / "build"
+    before = _mtimes(build)
+    inputs = [project.load_output(n) for n in ("screenplay", "breakdown", "world", "dialogue")]
+    plan = project.load_output("shots")
+    moved = plan.shots[3]
+    keys = [
+        k.model_copy(update={"position": (k.position[0] + 0.4, *k.position[1:])})
+        for k in moved.keys
+    ]
+    shots = [s.model_copy(update={"keys": keys}) if s.id == moved.id else s for s in plan.shots]
+    takes = render_film(
+        *inputs,
+        plan.model_copy(update={"shots": shots}),
+        project.config,
+        build,
+        Runtime(jobs=1),
+    )
+    after = _mtimes(build)
+    assert [shot for shot in before if after[shot] != before[shot]] == [moved.id]
+    assert len(takes.takes) == len(plan.shots)
+
+
+def test_the_build_ends_with_the_animatic_and_its_dialogue(film: Path) -> None:
+    Project(film).build()
+    build = film.parent / "build"
+    takes = Takes.model_validate_json((build / "render.json").read_bytes())
+    plan = ShotPlan.model_validate_json((build / "shots.json").read_bytes())
+    dialogue = ScratchDialogue.model_validate_json((build / "dialogue.json").read_bytes())
+    frames = sum(shot.frames for shot in plan.shots)
+    with av.open(str(build / takes.animatic)) as animatic:
+        assert sum(1 for _ in animatic.demux(video=0) if _.size) == frames
+        audio = animatic.streams.audio[0]
+        assert audio.duration * audio.time_base == pytest.approx(frames / plan.fps, abs=0.1)
+    # The scratch lines are real audio, and the planner timed each speech by its WAV.
+    timing = {t.scene: t for t in plan.scenes}
+    for line in dialogue.lines:
+        with open(build / line.audio, "rb") as wav:
+            samples = (os.fstat(wav.fileno()).st_size - 44) // 2
+        assert samples / dialogue.sample_rate == pytest.approx(line.duration_s, abs=0.01)
+        frames_given = timing[line.scene].element_frames[line.element][1]
+        assert frames_given / plan.fps == pytest.approx(line.duration_s + 0.3, abs=1.5 / plan.fps)
+    sheet = (build / takes.contact_sheet).read_text()
+    assert sheet.count("<img") == len(plan.shots)
