@@ -24,7 +24,7 @@ from rich.table import Table
 
 from backlot.breakdown import analyze
 from backlot.camera import plan_shots
-from backlot.camera.blocking import pose_at
+from backlot.camera.blocking import pose_at, seated_at
 from backlot.camera.cameras import jump_cut, line_side, pair_of, side_of
 from backlot.camera.framing import framing_error
 from backlot.camera.models import Move, ShotPlan
@@ -77,6 +77,7 @@ def compliance(plan: ShotPlan, world: World) -> dict[str, float | int]:
                     shot.lens_mm,
                     (24.89, 18.66),
                     plan.resolution,
+                    seated=seated_at(paths[main], shot.start_frame),
                 )
             )
         for pair_sides in sides.values():

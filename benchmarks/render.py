@@ -90,8 +90,8 @@ def pick_scene(p: Project, target_s: float, wanted: str | None) -> str:
 
 def jobs_at(p: Project, size: tuple[int, int]) -> list[ShotJob]:
     p.override({"render": {"size": list(size), "burn_in": True}})
-    inputs = (p.load_output(n) for n in ("screenplay", "breakdown", "world", "dialogue"))
-    return shot_jobs(*inputs, p.load_output("shots"), p.config, p.build_dir)
+    inputs = (p.load_output(n) for n in ("world", "dialogue", "shots"))
+    return shot_jobs(*inputs, p.config, p.build_dir)
 
 
 def warm_up(job: ShotJob, sample_rate: int, folder: Path) -> float:
@@ -161,7 +161,7 @@ def feature(p: Project, quick: bool, fps_guess: float) -> tuple[str, str]:
             break
         only.add(job.shot.id)
         frames += job.shot.frames
-    inputs = [p.load_output(n) for n in ("screenplay", "breakdown", "world", "dialogue")]
+    inputs = [p.load_output(n) for n in ("screenplay", "world", "dialogue")]
     start = time.perf_counter()
     render_film(*inputs, plan, p.config, p.build_dir, Runtime(jobs=2), only=only)
     seconds = time.perf_counter() - start

@@ -402,7 +402,7 @@ def render_command(
         unknown = sorted(wanted - {shot.id for shot in plan.shots})
         if unknown:
             raise BacklotError(f"no shot {unknown[0]!r} in the plan", build_dir / "shots.json")
-        inputs = [project.load_output(name) for name in ("screenplay", "breakdown", "world")]
+        inputs = [project.load_output(name) for name in ("screenplay", "world")]
         dialogue = ScratchDialogue.model_validate_json((build_dir / "dialogue.json").read_bytes())
         runtime = Runtime(jobs=jobs or os.cpu_count() or 1)
         takes = render_film(

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from backlot.breakdown.models import BreakdownConfig
 from backlot.camera.models import CameraConfig
 from backlot.errors import BacklotError
-from backlot.render.models import RenderConfig
+from backlot.render.models import DialogueConfig, RenderConfig
 from backlot.world.models import WorldConfig
 
 
@@ -38,6 +38,7 @@ class ProjectConfig(BaseModel):
     breakdown: BreakdownConfig = Field(default_factory=BreakdownConfig)
     world: WorldConfig = Field(default_factory=WorldConfig)
     camera: CameraConfig = Field(default_factory=CameraConfig)
+    dialogue: DialogueConfig = Field(default_factory=DialogueConfig)
     render: RenderConfig = Field(default_factory=RenderConfig)
 
     @field_validator("timezone")

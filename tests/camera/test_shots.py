@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backlot.camera.blocking import pose_at
+from backlot.camera.blocking import pose_at, seated_at
 from backlot.camera.framing import framing_error, landmarks
 from backlot.camera.models import Move, ShotPlan
 from backlot.project import Project
@@ -79,6 +79,7 @@ def test_static_singles_are_framed_within_five_percent(built) -> None:
             shot.lens_mm,
             (24.89, 18.66),
             plan.resolution,
+            seated=seated_at(path, shot.start_frame),
         )
         # Clamping a camera inside a small set (the taxi) can cost framing; report it.
         assert error <= 0.05 or _clamped(key.position, world, shot.scene), (shot.id, error)

@@ -29,6 +29,8 @@ from backlot.render.scene import scene_geometry, scene_lighting
 from backlot.render.take import render_take
 from backlot.stage import Runtime
 from tests.camera.night_run import night_run
+from tests.cli_helpers import backlot
+from tests.conftest import copy_example
 
 SIZE = (160, 90)
 
@@ -44,9 +46,8 @@ def _config(size: tuple[int, int] = SIZE) -> ProjectConfig:
 
 
 def _jobs(build_dir: Path, size: tuple[int, int] = SIZE) -> list:
-    screenplay, breakdown, world = night_run()
     silent = ScratchDialogue(sample_rate=22050, lines=[])
-    return shot_jobs(screenplay, breakdown, world, silent, _plan(), _config(size), build_dir)
+    return shot_jobs(night_run()[2], silent, _plan(), _config(size), build_dir)
 
 
 def _two_shot_frame(size: tuple[int, int]) -> tuple:
@@ -149,13 +150,16 @@ def test_a_take_has_every_frame_of_every_pass(tmp_path: Path) -> None:
     assert len(OPENPOSE_ORDER) == 18
 
 
-def test_two_renders_of_a_shot_are_identical(tmp_path: Path) -> None:
-    one = next(j for j in _jobs(tmp_path / "a") if j.shot.scene == "8")
-    two = next(j for j in _jobs(tmp_path / "b") if j.shot.id == one.shot.id)
-    render_take(one, 22050)
-    render_take(two, 22050)
-    for name in ("take.mp4", *(f"passes/{f}" for f in PASS_FILES.values())):
-        assert _sha(one.folder / name) == _sha(two.folder / name), name
+def test_two_builds_render_identical_takes(film: Path, tmp_path: Path) -> None:
+    """Two builds of the same film, in separate processes: the same bytes, shot for shot."""
+    other = copy_example(tmp_path / "other")
+    for script in (film, other):
+        result = backlot("render", script, "--shots", "4B,8A", "--size", "160x90")
+        assert result.returncode == 0, result.stderr
+    names = ["take.mp4", *(f"passes/{f}" for f in PASS_FILES.values())]
+    for shot in ("4B", "8A"):
+        one, two = (s.parent / "build" / "shots" / shot for s in (film, other))
+        assert [n for n in names if _sha(one / n) != _sha(two / n)] == []
 
 
 def _sha(path: Path) -> str:
@@ -173,7 +177,7 @@ def test_moving_one_camera_re_renders_that_shot_alone(film: Path) -> None:
     project.build()
     build = film.parent / "build"
     before = _mtimes(build)
-    inputs = [project.load_output(n) for n in ("screenplay", "breakdown", "world", "dialogue")]
+    inputs = [project.load_output(n) for n in ("screenplay", "world", "dialogue")]
     plan = project.load_output("shots")
     moved = plan.shots[3]
     keys = [
@@ -214,3 +218,40 @@ def test_the_build_ends_with_the_animatic_and_its_dialogue(film: Path) -> None:
         assert frames_given / plan.fps == pytest.approx(line.duration_s + 0.3, abs=1.5 / plan.fps)
     sheet = (build / takes.contact_sheet).read_text()
     assert sheet.count("<img") == len(plan.shots)
+
+
+def test_render_command_redraws_only_the_shots_asked_for(film: Path) -> None:
+    assert backlot("build", film).returncode == 0
+    build = film.parent / "build"
+    before = _mtimes(build)
+    (build / "shots" / "2A" / "take.mp4").unlink()
+    (build / "shots" / "3A" / "take.mp4").unlink()
+    result = backlot("render", film, "--shots", "2A", "--json")
+    assert result.returncode == 0, result.stderr
+    assert [take["shot"] for take in json.loads(result.stdout)] == ["2A"]
+    after = _mtimes(build)
+    # 2A is back; 3A was not asked for; nothing else was touched.
+    assert "2A" in after and "3A" not in after
+    assert {s: t for s, t in after.items() if s != "2A"} == {
+        s: t for s, t in before.items() if s not in ("2A", "3A")
+    }
+    # The next build notices the missing take and draws it, alone.
+    assert backlot("build", film).returncode == 0
+    final = _mtimes(build)
+    assert [s for s in final if final[s] != after.get(s)] == ["3A"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--shots", "99Z"), "no shot '99Z'"),
+        (("--size", "640by360"), "WIDTHxHEIGHT"),
+        (("--size", "641x360"), "even"),
+    ],
+)
+def test_render_command_bad_options_are_one_line(
+    film: Path, args: tuple[str, ...], message: str
+) -> None:
+    result = backlot("render", film, *args)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr

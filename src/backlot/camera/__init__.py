@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING
 
 from backlot.breakdown.models import Breakdown
 from backlot.camera.blocking import block_scene, landmarks_at
-from backlot.camera.cameras import SIZES, jump_cut, line_side, pair_of, place, side_of
+from backlot.camera.cameras import (
+    SIZES,
+    group_in_frame,
+    jump_cut,
+    line_side,
+    pair_of,
+    place,
+    side_of,
+)
 from backlot.camera.coverage import plan_coverage
 from backlot.camera.formats import camera_record, realestate10k, shotlist_csv
 from backlot.camera.gltf_camera import write_camera_gltf
@@ -109,6 +117,17 @@ def plan_shots(
             if last is not None and _jump_cut(last, spec.subjects, size, keys, by_character):
                 # Too like the last cut on the same subject: two sizes tighter.
                 size = SIZES[min(len(SIZES) - 1, SIZES.index(size) + 2)]
+                keys = placed(size)
+            # A group shot is as wide as it must be for everyone in it to be seen.
+            while (
+                len(spec.subjects) > 1
+                and keys
+                and SIZES.index(size) > SIZES.index(ShotSize.WS)
+                and not group_in_frame(
+                    keys[0], spec.subjects, by_character, heights, settings.sensor_mm, resolution
+                )
+            ):
+                size = SIZES[SIZES.index(size) - 1]
                 keys = placed(size)
             if held and line is not None and master_side == 0.0 and keys:
                 master_side = 1.0 if side_of(line, keys[0].position) >= 0 else -1.0
@@ -236,7 +255,7 @@ def export(
 
 STAGE = Stage(
     name="shots",
-    version="2",
+    version="5",
     model=ShotPlan,
     run=run,
     inputs=("screenplay", "breakdown", "world", "dialogue"),

@@ -23,7 +23,7 @@ from backlot.camera.framing import landmarks
 from backlot.camera.models import CharacterPath, SceneTiming, Vec3
 from backlot.script.models import Element, ElementType, Scene
 from backlot.world.build import Rect, footprint, walkable_zone
-from backlot.world.models import CharacterAsset, Opening, SceneSetup, SetAsset
+from backlot.world.models import CharacterAsset, Opening, SceneSetup, SetAsset, SetKind
 
 WALK_MPS = 1.4
 RUN_MPS = 3.5
@@ -88,10 +88,15 @@ def pose_at(path: CharacterPath, frame: int) -> tuple[float, float, float]:
     return keys[-1][1:]
 
 
+def seated_at(path: CharacterPath, frame: int) -> bool:
+    """Whether the character sits at a frame."""
+    return any(start <= frame < end for start, end in path.seated)
+
+
 def landmarks_at(path: CharacterPath, frame: int, height_m: float) -> dict[str, Vec3]:
-    """World positions of a standing character's landmarks (LANDMARKS) at a frame."""
+    """World positions of a character's landmarks (LANDMARKS) at a frame, seated or not."""
     x, z, _ = pose_at(path, frame)
-    return {name: (x, y, z) for name, y in landmarks(height_m).items()}
+    return {name: (x, y, z) for name, y in landmarks(height_m, seated_at(path, frame)).items()}
 
 
 def _segment_hits(p: Point, q: Point, rect: Rect) -> bool:
@@ -353,7 +358,36 @@ def block_scene(
                 track = tracks[cid]
                 target = stage.across(track.position(), k)
                 track.travel(frame, stage.route(track.position(), target), _MOVES[verb], fps)
-    return [tracks[cid].path for cid in setup.cast]
+    paths = [tracks[cid].path for cid in setup.cast]
+    return [
+        path.model_copy(update={"seated": _seated(path.character, events, set_asset, timing)})
+        for path in paths
+    ]
+
+
+def _seated(
+    character: str,
+    events: list[tuple[int, int, str, list[str]]],
+    asset: SetAsset,
+    timing: SceneTiming,
+) -> list[tuple[int, int]]:
+    """When a character sits: all scene in a vehicle, else from each 'sit' to the next
+    'stand' (or the scene's end)."""
+    if asset.kind is SetKind.VEHICLE:
+        return [(0, timing.frames)]
+    ranges: list[tuple[int, int]] = []
+    since: int | None = None
+    for frame, _, verb, ids in events:
+        if character not in ids:
+            continue
+        if verb == "sit" and since is None:
+            since = frame
+        elif verb in ("stand", "enter", "exit", *_MOVES) and since is not None:
+            ranges.append((since, frame))
+            since = None
+    if since is not None:
+        ranges.append((since, timing.frames))
+    return ranges
 
 
 def _routed(stage: _Stage, start: Point, waypoints: list[Point]) -> list[Point]:

@@ -13,8 +13,8 @@ from functools import partial
 
 import numpy as np
 
-from backlot.camera.blocking import pose_at
-from backlot.camera.framing import frame_subject
+from backlot.camera.blocking import landmarks_at, pose_at, seated_at
+from backlot.camera.framing import frame_subject, intrinsics, look_at, project
 from backlot.camera.models import (
     CameraConfig,
     CameraKey,
@@ -93,7 +93,15 @@ def place(
         for frame, key_size in _key_sizes(move, size, start, end):
             centre, facing, height = _subject(shot_type, subjects, paths, heights, frame)
             aim = partial(
-                frame_subject, centre, facing, height, key_size, lens, config.sensor_mm, resolution
+                frame_subject,
+                centre,
+                facing,
+                height,
+                key_size,
+                lens,
+                config.sensor_mm,
+                resolution,
+                seated=_seated(shot_type, subjects, paths, frame),
             )
             position, target = aim(side=SIDE[shot_type])
             if line is not None and side_of(line, position) * master_side < 0:
@@ -112,6 +120,16 @@ def _key_sizes(move: Move, size: ShotSize, start: int, end: int) -> list[tuple[i
     if move in (Move.FOLLOW, Move.PAN, Move.TRUCK) and end > start:
         return [(start, size), (end, size)]
     return [(start, size)]
+
+
+def _seated(
+    shot_type: ShotType, subjects: list[str], paths: dict[str, CharacterPath], frame: int
+) -> bool:
+    """Whether the framed subject sits: a group when everyone in it does, else the first."""
+    present = [s for s in subjects if s in paths]
+    if shot_type in (ShotType.TWO_SHOT, ShotType.MASTER, ShotType.ESTABLISHING):
+        return all(seated_at(paths[s], frame) for s in present)
+    return seated_at(paths[present[0]], frame)
 
 
 def _subject(
@@ -180,3 +198,30 @@ def jump_cut(
     turn = abs((view_angle(after, subject) - view_angle(before, subject) + 180) % 360 - 180)
     steps = abs(SIZES.index(size_after) - SIZES.index(size_before))
     return turn < 30.0 and steps < 2
+
+
+def group_in_frame(
+    key: CameraKey,
+    subjects: list[str],
+    paths: dict[str, CharacterPath],
+    heights: dict[str, float],
+    sensor_mm: tuple[float, float],
+    resolution: tuple[int, int],
+    margin: float = 0.05,
+) -> bool:
+    """Whether every subject's eyes land inside the frame (less `margin` of its width) at
+    the key: a two-shot framed on the pair's centre can leave both people out."""
+    width, height = resolution
+    fx, fy, cx, cy = intrinsics(key.focal_mm, sensor_mm, resolution)
+    for subject in subjects:
+        if subject not in paths:
+            continue
+        path = paths[subject]
+        eyes = landmarks_at(path, key.frame, heights.get(subject, 1.7))["eyes"]
+        pixels, depths = project(
+            np.array([eyes]), look_at(key.position, key.target), fx, fy, cx, cy
+        )
+        (u, v), depth = pixels[0], depths[0]
+        if depth <= 0 or not (margin * width <= u <= (1 - margin) * width and 0 <= v <= height):
+            return False
+    return True

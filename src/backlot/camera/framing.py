@@ -34,6 +34,17 @@ _LANDMARK_FRACTION = {
     "knees": 0.285,
     "feet": 0.0,
 }
+SEAT_DROP = 0.273
+"""How far (× standing height) the upper body sinks when seated: the hip joint goes from
+0.530 H standing to a chair seat's 0.257 H (0.45 m for 1.75 m, the mannequin's sit)."""
+_SEATED_FRACTION = {
+    name: (
+        fraction - SEAT_DROP
+        if name not in ("knees", "feet")
+        else {"knees": 0.257, "feet": 0.0}[name]
+    )
+    for name, fraction in _LANDMARK_FRACTION.items()
+}
 
 # Size → (top landmark, bottom landmark, fraction of the frame height the span fills).
 # CU is head and shoulders: the head (top to chin) fills a little over half the frame so
@@ -79,17 +90,20 @@ _CAMERA_HEIGHT = {
 }
 
 
-def landmarks(height_m: float) -> dict[str, float]:
-    """Heights above the floor (metres) of the LANDMARKS of a standing person."""
+def landmarks(height_m: float, seated: bool = False) -> dict[str, float]:
+    """Heights above the floor (metres) of the LANDMARKS of a person standing (or seated)."""
     if height_m <= 0:
         raise ValueError(f"height must be positive, got {height_m}")
-    return {name: _LANDMARK_FRACTION[name] * height_m for name in LANDMARKS}
+    fractions = _SEATED_FRACTION if seated else _LANDMARK_FRACTION
+    return {name: fractions[name] * height_m for name in LANDMARKS}
 
 
-def landmark_points(position: Vec3, height_m: float) -> np.ndarray:
-    """World points (N×3, in LANDMARKS order) of a subject standing with its feet at position."""
+def landmark_points(position: Vec3, height_m: float, seated: bool = False) -> np.ndarray:
+    """World points (N×3, in LANDMARKS order) of a subject with its feet at position."""
     x, y, z = position
-    return np.array([(x, y + h, z) for h in landmarks(height_m).values()], dtype=float)
+    return np.array(
+        [(x, y + h, z) for h in landmarks(height_m, seated).values()], dtype=float
+    )
 
 
 def vertical_fov(focal_mm: float, sensor_h_mm: float) -> float:
@@ -228,8 +242,10 @@ def frame_subject(
     side: float = 0.0,
     headroom: float = 0.05,
     look_room: float = 0.0,
+    seated: bool = False,
 ) -> tuple[Vec3, Vec3]:
-    """Camera position and look-at target that frame a standing subject at a shot size.
+    """Camera position and look-at target that frame a standing (or `seated`) subject at a
+    shot size.
 
     `position` is the subject's feet on the floor. `side` is the camera's azimuth off the
     subject's facing in degrees (0 straight on, +30 round to the subject's left). `headroom`
@@ -252,7 +268,7 @@ def frame_subject(
         anchor_name, anchor_row = _THIRD_ANCHOR[size]
     width, height = resolution
     fx, fy, cx, cy = intrinsics(focal_mm, sensor_mm, resolution)
-    heights = landmarks(height_m)
+    heights = landmarks(height_m, seated)
     feet = np.asarray(position, dtype=float)
     up = np.array([0.0, 1.0, 0.0])
     top, bottom, anchor = (
@@ -308,15 +324,16 @@ def framing_error(
     focal_mm: float,
     sensor_mm: tuple[float, float],
     resolution: tuple[int, int],
+    seated: bool = False,
 ) -> float:
-    """|on-screen span height − target| / target, for the size's span of a standing subject.
+    """|on-screen span height − target| / target, for the size's span of the subject.
 
     The on-screen height is the vertical pixel distance between the projected top and
     bottom landmarks; the target is the size's fraction of the image height. A subject
     behind the camera has an infinite error.
     """
     top_name, bottom_name, fraction = SIZE_SPAN[size]
-    heights = landmarks(height_m)
+    heights = landmarks(height_m, seated)
     feet = np.asarray(subject, dtype=float)
     up = np.array([0.0, 1.0, 0.0])
     eye = np.asarray(camera, dtype=float)

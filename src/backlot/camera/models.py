@@ -121,6 +121,9 @@ class CharacterPath(BaseModel):
         description="(frame, x, z, facing_deg) keyframes; linear between them."
     )
     height_m: float = Field(default=1.7, description="The character's standing height.")
+    seated: list[tuple[int, int]] = Field(
+        default_factory=list, description="Frame ranges [start, end) the character sits."
+    )
 
 
 class SceneTiming(BaseModel):

@@ -14,16 +14,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from backlot.breakdown.models import Breakdown
 from backlot.camera.models import ShotPlan
 from backlot.fileio import atomic_write
 from backlot.render.contact_sheet import ContactEntry, contact_sheet_html
 from backlot.render.encode import PASS_FILES, concat_takes
 from backlot.render.executor import LocalExecutor
+from backlot.render.gl import DEPTH_SCALE_M
 from backlot.render.models import ScratchDialogue, Take, Takes
 from backlot.render.performance import scene_performance
 from backlot.render.scratch import scratch_dialogue
-from backlot.render.gl import DEPTH_SCALE_M
 from backlot.render.take import (
     LEGEND_FILE,
     STAMP_FILE,
@@ -49,8 +48,6 @@ CONTACT_SHEET = "storyboard.html"
 
 
 def shot_jobs(
-    screenplay: Screenplay,
-    breakdown: Breakdown,
     world: World,
     dialogue: ScratchDialogue,
     plan: ShotPlan,
@@ -61,9 +58,6 @@ def shot_jobs(
     sets = {s.id: s for s in world.sets}
     setups = {s.number: s for s in world.scenes}
     characters = {c.id: c for c in world.characters}
-    cast_ids = {c.name: c.id for c in world.characters}
-    rows = {row.number: row for row in breakdown.scenes}
-    scenes = {scene.number: scene for scene in screenplay.scenes}
     timings = {t.scene: t for t in plan.scenes}
     lines: dict[str, list] = {}
     for line in dialogue.lines:
@@ -71,9 +65,7 @@ def shot_jobs(
     performances, speech = {}, {}
     for number, timing in timings.items():
         scene_lines = lines.get(number, [])
-        performances[number] = scene_performance(
-            scenes[number], rows[number], timing, scene_lines, cast_ids, plan.fps
-        )
+        performances[number] = scene_performance(timing, scene_lines, plan.fps)
         speech[number] = [
             SpeechClip(
                 start_frame=timing.element_frames[line.element][0],
@@ -129,7 +121,6 @@ def _take(job: ShotJob, build_dir: Path) -> Take:
 
 def render_film(
     screenplay: Screenplay,
-    breakdown: Breakdown,
     world: World,
     dialogue: ScratchDialogue,
     plan: ShotPlan,
@@ -140,7 +131,7 @@ def render_film(
 ) -> Takes:
     """Render every shot whose take is missing or stale (of `only`, when given), then cut
     the animatic and the contact sheet from all takes."""
-    jobs = shot_jobs(screenplay, breakdown, world, dialogue, plan, config, build_dir)
+    jobs = shot_jobs(world, dialogue, plan, config, build_dir)
     pending = [
         job for job in jobs if (only is None or job.shot.id in only) and not is_current(job)
     ]
@@ -217,7 +208,7 @@ def _run_dialogue(
     runtime: Runtime,
     previous: ScratchDialogue | None = None,
 ) -> ScratchDialogue:
-    return scratch_dialogue(screenplay, world, build_dir, previous)
+    return scratch_dialogue(screenplay, world, build_dir, previous, config.dialogue.voice)
 
 
 def _dialogue_files(dialogue: ScratchDialogue, build_dir: Path, *_: object) -> list[Path]:
@@ -230,6 +221,7 @@ DIALOGUE_STAGE = Stage(
     model=ScratchDialogue,
     run=_run_dialogue,
     inputs=("screenplay", "world"),
+    config_keys=("dialogue",),
     exports=_dialogue_files,
     reads_previous=True,
     makes_files=True,
@@ -240,7 +232,7 @@ STAGE = Stage(
     version="1",
     model=Takes,
     run=render_film,
-    inputs=("screenplay", "breakdown", "world", "dialogue", "shots"),
+    inputs=("screenplay", "world", "dialogue", "shots"),
     config_keys=("render", "camera", "fps"),
     exports=_render_files,
     makes_files=True,

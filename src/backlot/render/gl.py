@@ -23,6 +23,8 @@ from backlot.errors import BacklotError
 MAX_BONES = 1024
 """Rigid bones in the uniform block (std140, 64 KiB): 64 joints × 16 characters."""
 MAX_PRACTICALS = 4
+PRACTICAL_GAIN = 8.0
+"""A practical of intensity 1 lights a surface a metre away this much (vs. noon sun = 1)."""
 SHADOW_SIZE = 1024
 NEAR_M, FAR_M = 0.05, 500.0
 DEPTH_SCALE_M = 0.001
@@ -104,7 +106,8 @@ void main() {
         vec3 d = practical_position[i] - v_world;
         float r2 = dot(d, d);
         // Inverse-square falloff, softened within a metre so a lamp never blows out.
-        light += practical_colour[i] * max(dot(n, d * inversesqrt(r2)), 0.0) * 8.0 / (1.0 + r2);
+        light += practical_colour[i] * max(dot(n, d * inversesqrt(r2)), 0.0)
+                 * PRACTICAL_GAIN / (1.0 + r2);
     }
     vec3 colour = 1.0 - exp(-v_colour * light * exposure);
     float fog = 1.0 - exp(-fog_density * v_depth);
@@ -119,7 +122,9 @@ void main() {
     f_depth = uint(min(v_depth / depth_scale + 0.5, 65535.0));
     f_inverse = clamp(inverse_near / v_depth, 0.0, 1.0);
 }
-""".replace("MAX_PRACTICALS", str(MAX_PRACTICALS))
+""".replace("MAX_PRACTICALS", str(MAX_PRACTICALS)).replace(
+    "PRACTICAL_GAIN", repr(PRACTICAL_GAIN)
+)
 
 _FULLSCREEN_VS = """
 #version 330
@@ -343,6 +348,12 @@ class Renderer:
 
     def load(self, vertices: np.ndarray, indices: np.ndarray, lighting: Lighting) -> None:
         """Upload a scene: vertices (N×13 float32, VERTEX_FORMAT), triangles (M×3 uint32)."""
+        # Another renderer in this process may own the current context: make this one
+        # current for the call, or its commands would land in the other's.
+        with self.ctx:
+            self._load(vertices, indices, lighting)
+
+    def _load(self, vertices: np.ndarray, indices: np.ndarray, lighting: Lighting) -> None:
         for buffer in self._buffers:
             buffer.release()
         vbo = self.ctx.buffer(np.ascontiguousarray(vertices, dtype=np.float32).tobytes())
@@ -395,6 +406,16 @@ class Renderer:
     ) -> Frame:
         """Draw one frame. `bones` is K×4×4 world matrices (bone 0 is the identity);
         inverse depth is white at `inverse_near` metres and nearer."""
+        with self.ctx:
+            return self._render(cam_to_world, intrinsics, bones, inverse_near)
+
+    def _render(
+        self,
+        cam_to_world: np.ndarray,
+        intrinsics: tuple[float, float, float, float],
+        bones: np.ndarray,
+        inverse_near: float,
+    ) -> Frame:
         if self.vao is None or self.shadow_vao is None or self._lighting is None:
             raise RuntimeError("load a scene before rendering")
         ctx = self.ctx

@@ -6,6 +6,8 @@ videos, one per pass (`render/encode.py` says which codec carries which pass).
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from backlot.render.voice import VoiceSpec
@@ -33,6 +35,18 @@ class RenderConfig(BaseModel):
         if width < 16 or height < 16 or width % 2 or height % 2:
             raise ValueError(f"frame size must be even and at least 16×16, got {width}x{height}")
         return value
+
+
+class DialogueConfig(BaseModel):
+    """`[dialogue]` in backlot.toml."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    voice: Literal["espeak", "piper"] = Field(
+        default="espeak",
+        description="Scratch voices: espeak-ng (Debian), or piper (the optional 'piper' "
+        "extra, a neural voice; its lines carry no phoneme timings).",
+    )
 
 
 class SpokenLine(BaseModel):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backlot.render.gl import FLOATS_PER_VERTEX, Lighting
+from backlot.render.gl import FLOATS_PER_VERTEX, PRACTICAL_GAIN, Lighting
 from backlot.world.meshes import linear_rgb, mannequin_rig, part_mesh, set_parts
 from backlot.world.models import CharacterAsset, Part, SceneSetup, SetAsset
 
@@ -25,8 +25,8 @@ SKIES: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]] 
     "dawn": ((0.2, 0.28, 0.58), (0.92, 0.55, 0.35)),
     "dusk": ((0.14, 0.16, 0.42), (0.9, 0.42, 0.25)),
 }
-PRACTICAL_WEIGHT = 0.2
-"""How much a practical lamp counts towards a scene's exposure (it lights a small pool)."""
+SUBJECT_HEIGHT_M = 1.5
+"""Where exposure is metered: a face, under each practical."""
 MIDDLE_GREY = 1.1
 """Exposure × the scene's key light: a mid-grey wall under the key reads as mid-grey."""
 
@@ -135,7 +135,15 @@ def scene_lighting(setup: SceneSetup, asset: SetAsset) -> Lighting:
         bounce = sum(light.intensity for light in practicals) * 0.25
         sky_colour = _scaled(practicals[0].colour, bounce) if practicals else (0.05,) * 3
         key += bounce
-    key += PRACTICAL_WEIGHT * sum(light.intensity for light in practicals)
+    if practicals:
+        # A practical lights a pool: meter a face standing under each one, with the
+        # shader's falloff, and expose for the average pool.
+        pools = [
+            light.intensity * PRACTICAL_GAIN / (1.0 + (light.position[1] - SUBJECT_HEIGHT_M) ** 2)
+            for light in practicals
+            if light.position is not None
+        ]
+        key += sum(pools) / len(pools)
     zenith, horizon = SKIES.get(setup.sky, SKIES["clear"])
     width, height, depth = asset.dimensions
     return Lighting(

@@ -8,23 +8,29 @@ the shot planner's timing.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 from backlot.camera.blocking import speeches
 from backlot.fileio import atomic_write
 from backlot.render.models import ScratchDialogue, SpokenLine
-from backlot.render.voice import SAMPLE_RATE, VoiceSpec, speak, voice_for, wav_bytes
+from backlot.render.piper_voice import speak_piper
+from backlot.render.voice import SAMPLE_RATE, Speech, VoiceSpec, speak, voice_for, wav_bytes
 from backlot.script.models import Screenplay
 from backlot.world.models import World
 
 AUDIO_DIR = "audio"
-SYNTH_VERSION = "espeak-ng-1"
-"""Part of each WAV's name: bump it when synthesis changes, so old files are not reused."""
+SYNTHESIZERS: dict[str, tuple[str, Callable[[str, VoiceSpec], Speech]]] = {
+    "espeak": ("espeak-ng-1", speak),
+    "piper": ("piper-joe-1", speak_piper),
+}
+"""Voice engine → (version, which names its WAVs: bump it when synthesis changes, so
+old files are not reused; the function that speaks)."""
 
 
-def audio_name(text: str, voice: VoiceSpec) -> str:
-    """The build-relative WAV path of a line spoken in a voice."""
-    key = f"{SYNTH_VERSION}\0{voice.model_dump_json()}\0{text}"
+def audio_name(text: str, voice: VoiceSpec, engine: str = "espeak") -> str:
+    """The build-relative WAV path of a line spoken in a voice by an engine."""
+    key = f"{SYNTHESIZERS[engine][0]}\0{voice.model_dump_json()}\0{text}"
     return f"{AUDIO_DIR}/{hashlib.sha256(key.encode()).hexdigest()[:16]}.wav"
 
 
@@ -33,6 +39,7 @@ def scratch_dialogue(
     world: World,
     build_dir: Path,
     previous: ScratchDialogue | None = None,
+    engine: str = "espeak",
 ) -> ScratchDialogue:
     """Synthesize every speech by a cast member (into `build_dir`) and time it; a line
     whose WAV the `previous` run left in place is not synthesized again."""
@@ -47,7 +54,7 @@ def scratch_dialogue(
             if character is None or not text:
                 continue
             voice = voice_for(character)
-            audio = audio_name(text, voice)
+            audio = audio_name(text, voice, engine)
             line_id = f"{scene.number}-{index}"
             old = done.get(audio)
             if old is not None and (build_dir / audio).is_file():
@@ -56,7 +63,7 @@ def scratch_dialogue(
                                            "element": index, "line": element.line})
                 )
                 continue
-            speech = speak(text, voice)
+            speech = SYNTHESIZERS[engine][1](text, voice)
             atomic_write(build_dir / audio, wav_bytes(speech))
             lines.append(
                 SpokenLine(

@@ -151,7 +151,7 @@ def render_take(job: ShotJob, sample_rate: int) -> int:
                     path,
                     frame,
                     fps,
-                    sitting=level(job.performance.sitting.get(character.id, []), frame, fps),
+                    sitting=level(path.seated, frame, fps),
                     talking=level(job.performance.talking.get(character.id, []), frame, fps),
                 )
                 base = geometry.bones[character.id]
