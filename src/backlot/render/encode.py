@@ -1,26 +1,27 @@
 """Video out: a shot's lossless passes, its H.264 take, and the film's animatic.
 
-Every pass is stored lossless and intra-only in FFV1 (Matroska), but the 8-bit inverse
-depth, which MagicYUV (AVI) stores as small, twice as fast. Measured with PyAV 18 on real
-previz frames at 640×360 (one codec thread, CPU per frame with the copy from numpy):
+Every pass is stored lossless and intra-only. Measured with PyAV 18 on real previz
+frames at 640×360 (one codec thread, a quiet machine):
 
-=============  ============================  ============  =============
-pass           codec (container)             ms per frame  KiB per frame
-=============  ============================  ============  =============
-beauty         FFV1 bgr0, Golomb (MKV)       4.1           16
-normal         FFV1 bgr0, Golomb (MKV)       3.9           17
-instance       FFV1 bgr0, Golomb (MKV)       3.7           5
-pose           FFV1 bgr0, Golomb (MKV)       3.3           4
-depth          FFV1 gray16le, Golomb (MKV)   2.0           19
-inverse_depth  MagicYUV gray, median (AVI)   0.35          29
-=============  ============================  ============  =============
+=============  ==================================  ============  =============
+pass           codec (container)                   ms per frame  KiB per frame
+=============  ==================================  ============  =============
+beauty         PNG rgb24, zlib level 1 (AVI)       1.5           32
+normal         PNG rgb24, zlib level 1 (AVI)       1.7           52
+instance       PNG rgb24, zlib level 1 (AVI)       1.0           8
+pose           PNG rgb24, zlib level 1 (AVI)       1.0           7
+depth          FFV1 gray16le, Golomb (MKV)         1.2–2         19
+inverse_depth  MagicYUV gray, median (AVI)         0.35          29
+=============  ==================================  ============  =============
 
-FFV-Huffyuv would take the arrays about five times faster, but spends at least a bit per
-sample: 850 KiB a frame for all passes against about 90 here, which is 150 GB of passes
-for a feature. FFV1 with its Golomb-Rice coder (`coder=0`) in four slices is the fast
-end of FFV1; its range coder saves little more on these flat pictures. RGB goes in as
-bgr0, the packed layout FFV1 reads without a conversion (the copy from numpy swaps the
-channels). Anything built on FFmpeg reads them (`read_pass` below, ffmpeg, OpenCV).
+PNG frames at the fastest zlib level with no row filter are as small as FFV1's for these
+flat pictures (FFV1 with its Golomb coder took 3.3–4 ms a pass) and take rgb24 as the
+renderer reads it, so nothing is converted. FFV-Huffyuv would be faster still but spends
+a bit per sample at least: 850 KiB a frame for all passes, 150 GB for a feature. Depth
+keeps 16 bits in FFV1 (PNG's 16-bit gray is big-endian, a byte swap per frame). Each
+pass file is a sequence of stand-alone pictures that anything built on FFmpeg reads
+(`read_pass` below, ffmpeg, OpenCV); `ffmpeg -i beauty.avi frame%05d.png` gives the
+per-frame PNGs themselves, unchanged.
 
 The take is H.264 (libx264, yuv420p, preset veryfast, CRF 23, BT.709 limited range,
 tagged) with AAC audio in MP4: about 3 ms a frame at 640×360 and 11.5 ms at 1280×720.
@@ -87,7 +88,7 @@ class _PassCodec:
 
 
 _FFV1 = {"coder": "0", "context": "0", "slices": "4", "g": "1"}
-_RGB = _PassCodec("ffv1", "bgr0", 3, np.uint8, _FFV1, "matroska")
+_RGB = _PassCodec("png", "rgb24", 3, np.uint8, {"compression_level": "1", "pred": "none"})
 _PASS_CODECS: dict[str, _PassCodec] = {
     "beauty": _RGB,
     "depth": _PassCodec("ffv1", "gray16le", 1, np.uint16, _FFV1, "matroska"),
@@ -318,11 +319,7 @@ class _PassStream:
             (height, width, spec.channels) if spec.channels > 1 else (height, width)
         )
         self.frames = [av.VideoFrame(width, height, spec.pix_fmt) for _ in range(slots)]
-        if spec.pix_fmt == "bgr0":
-            # Packed B, G, R, pad: the RGB array lands in channels 2, 1, 0.
-            self.views = [_frame_view(f, 4, spec.dtype)[..., 2::-1] for f in self.frames]
-        else:
-            self.views = [_frame_view(f, spec.channels, spec.dtype) for f in self.frames]
+        self.views = [_frame_view(f, spec.channels, spec.dtype) for f in self.frames]
         self.last: av.Packet | None = None
 
     def encode(self, slot: int, pts: int) -> None:
@@ -511,14 +508,18 @@ class TakeWriter(_Lifecycle):
             view[height] = view[height - 1]
         pts = self._count
         self._count += 1
+        # Converted here, into a fresh frame the encoder alone holds: converting the shared
+        # slot on the encoder's thread made takes differ from run to run under load.
+        yuv = _to_yuv(self._to_yuv, self._frames[slot])
+        self._pool.give(slot)
+        yuv.pts, yuv.time_base = pts, 1 / self._rate
 
         def run() -> None:
-            frame = self._frames[slot]
-            frame.pts, frame.time_base = pts, 1 / self._rate
-            _encode_video(self._container, self._video, self._to_yuv, frame)
+            for packet in self._video.encode(yuv):
+                self._container.mux(packet)
             self._encode_audio(round((pts + 1) * self._sample_rate / self._rate))
 
-        self._worker.submit(run, lambda: self._pool.give(slot))
+        self._worker.submit(run, lambda: None)
 
     def _encode_audio(self, until: int) -> None:
         """Encode the track up to sample `until` (keeps the file interleaved)."""
@@ -565,19 +566,24 @@ def _add_h264(
     return stream
 
 
-def _encode_video(
-    container: av.container.OutputContainer,
-    stream: av.VideoStream,
-    reformatter: VideoReformatter,
-    frame: av.VideoFrame,
-) -> None:
-    yuv = reformatter.reformat(
+def _to_yuv(reformatter: VideoReformatter, frame: av.VideoFrame) -> av.VideoFrame:
+    """RGB to the takes' BT.709 limited-range 4:2:0, in a new frame."""
+    return reformatter.reformat(
         frame,
         format="yuv420p",
         dst_colorspace=Colorspace.ITU709,
         dst_color_range=ColorRange.MPEG,
         threads=1,
     )
+
+
+def _encode_video(
+    container: av.container.OutputContainer,
+    stream: av.VideoStream,
+    reformatter: VideoReformatter,
+    frame: av.VideoFrame,
+) -> None:
+    yuv = _to_yuv(reformatter, frame)
     yuv.pts, yuv.time_base = frame.pts, frame.time_base
     for packet in stream.encode(yuv):
         container.mux(packet)
