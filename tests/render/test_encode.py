@@ -136,7 +136,8 @@ def test_pass_files_stay_in_frame_order_when_the_caller_reuses_its_arrays(
             for name in ("beauty", "depth"):
                 buffers[name][...] = frame[name]  # a renderer overwriting its readback
             writer.write({"beauty": buffers["beauty"], "depth": buffers["depth"]})
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([PASS_FILES["beauty"], PASS_FILES["depth"]])
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == sorted([PASS_FILES["beauty"], PASS_FILES["depth"]])
     back = read_pass(tmp_path / PASS_FILES["depth"])
     assert all(np.array_equal(b, f["depth"]) for b, f in zip(back, frames, strict=True))
 
