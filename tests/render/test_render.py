@@ -61,7 +61,9 @@ def _two_shot_frame(size: tuple[int, int]) -> tuple:
     characters = [c for c in world.characters if c.id in setup.cast]
     geometry = scene_geometry(asset, characters, "7")
     renderer = Renderer(size)
-    renderer.load(geometry.vertices, geometry.indices, scene_lighting(setup, asset))
+    renderer.load(
+        geometry.vertices, geometry.indices, scene_lighting(setup, asset), geometry.static
+    )
     bones = np.tile(np.eye(4), (geometry.bone_count, 1, 1))
     paths = {p.character: p for p in plan.blocking["7"]}
     frame = shot.start_frame + shot.frames // 2

@@ -66,7 +66,8 @@ uniform mat4 view;
 uniform vec3 sun_direction;   // the way the light travels
 uniform vec3 sun_colour;      // colour × intensity; black when there is no sun or moon
 uniform mat4 shadow_matrix;
-uniform sampler2DShadow shadow_map;
+uniform sampler2DShadow set_shadow;     // the set's, drawn once per scene
+uniform sampler2DShadow cast_shadow;    // the moving cast's, drawn every frame
 uniform vec3 sky_colour;      // ambient from above
 uniform vec3 ground_colour;   // ambient bounced from below
 uniform int practical_count;
@@ -93,7 +94,8 @@ float shadow_at(vec3 world, float n_dot_l) {
     vec3 uvz = p.xyz / p.w * 0.5 + 0.5;
     if (uvz.x < 0.0 || uvz.x > 1.0 || uvz.y < 0.0 || uvz.y > 1.0 || uvz.z > 1.0) return 1.0;
     float bias = mix(0.0015, 0.0004, n_dot_l);
-    return texture(shadow_map, vec3(uvz.xy, uvz.z - bias));
+    vec3 at = vec3(uvz.xy, uvz.z - bias);
+    return min(texture(set_shadow, at), texture(cast_shadow, at));
 }
 
 void main() {
@@ -330,10 +332,14 @@ class Renderer:
         ]
         self.fbo = ctx.framebuffer(self.targets, ctx.depth_renderbuffer(size))
         self.aa_fbo = ctx.framebuffer([ctx.renderbuffer(size, 4)])
-        self.shadow_tex = ctx.depth_texture((SHADOW_SIZE, SHADOW_SIZE))
-        self.shadow_tex.compare_func = "<="
-        self.shadow_tex.filter = (moderngl.LINEAR, moderngl.LINEAR)
-        self.shadow_fbo = ctx.framebuffer(depth_attachment=self.shadow_tex)
+        # The set's shadows are drawn once per scene, the cast's every frame: a million
+        # texels of the whole set a frame cost more than the rest of the frame.
+        self.shadow_maps = []
+        for _ in range(2):
+            texture = ctx.depth_texture((SHADOW_SIZE, SHADOW_SIZE))
+            texture.compare_func = "<="
+            texture.filter = (moderngl.LINEAR, moderngl.LINEAR)
+            self.shadow_maps.append((texture, ctx.framebuffer(depth_attachment=texture)))
         self.fxaa["texel"].value = (1.0 / size[0], 1.0 / size[1])
 
         width, height = size
@@ -346,14 +352,19 @@ class Renderer:
         self._buffers: list[moderngl.Buffer] = []
         self._lighting: Lighting | None = None
 
-    def load(self, vertices: np.ndarray, indices: np.ndarray, lighting: Lighting) -> None:
-        """Upload a scene: vertices (N×13 float32, VERTEX_FORMAT), triangles (M×3 uint32)."""
+    def load(
+        self, vertices: np.ndarray, indices: np.ndarray, lighting: Lighting, static: int
+    ) -> None:
+        """Upload a scene: vertices (N×13 float32, VERTEX_FORMAT), triangles (M×3 uint32),
+        of which the first `static` never move (the set) and the rest ride bones."""
         # Another renderer in this process may own the current context: make this one
         # current for the call, or its commands would land in the other's.
         with self.ctx:
-            self._load(vertices, indices, lighting)
+            self._load(vertices, indices, lighting, static)
 
-    def _load(self, vertices: np.ndarray, indices: np.ndarray, lighting: Lighting) -> None:
+    def _load(
+        self, vertices: np.ndarray, indices: np.ndarray, lighting: Lighting, static: int
+    ) -> None:
         for buffer in self._buffers:
             buffer.release()
         vbo = self.ctx.buffer(np.ascontiguousarray(vertices, dtype=np.float32).tobytes())
@@ -368,7 +379,17 @@ class Renderer:
             ibo,
             index_element_size=4,
         )
+        self._static, self._triangles = static, len(indices)
         self._set_lighting(lighting)
+        if any(lighting.sun_colour):
+            _, fbo = self.shadow_maps[0]
+            self.bones.write(np.eye(4, dtype=np.float32).tobytes())  # bone 0: the set's
+            self.bones.bind_to_uniform_block(0)
+            fbo.use()
+            fbo.clear(depth=1.0)
+            self.ctx.enable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+            self.ctx.front_face = "ccw"
+            self.shadow_vao.render(vertices=3 * static)
 
     def _set_lighting(self, lighting: Lighting) -> None:
         self._lighting = lighting
@@ -423,30 +444,36 @@ class Renderer:
         self.bones.bind_to_uniform_block(0)
 
         ctx.enable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
-        lit = any(self._lighting.sun_colour)
-        if lit:
-            self.shadow_fbo.use()
-            self.shadow_fbo.clear(depth=1.0)
+        if any(self._lighting.sun_colour):
+            _, fbo = self.shadow_maps[1]
+            fbo.use()
+            fbo.clear(depth=1.0)
             ctx.front_face = "ccw"
-            self.shadow_vao.render()
+            moving = self._triangles - self._static
+            if moving:
+                self.shadow_vao.render(first=3 * self._static, vertices=3 * moving)
 
         view = gl_view(cam_to_world)
         proj = perspective(*intrinsics, self.size)
         self.fbo.use()
         self.fbo.clear(0.0, 0.0, 0.0, 0.0, depth=1.0)
-        ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
-        self.sky["inverse_view_proj"].write(_gl(np.linalg.inv(proj @ view)))
-        self.empty.render(moderngl.TRIANGLES, vertices=3)
-        ctx.enable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
         ctx.front_face = "cw"  # the Y flip mirrors the winding
         g = self.geometry
         g["view"].write(_gl(view))
         g["proj"].write(_gl(proj))
         g["inverse_near"].value = inverse_near
         g["depth_scale"].value = DEPTH_SCALE_M
-        self.shadow_tex.use(location=1)
-        g["shadow_map"].value = 1
+        for unit, (texture, _) in enumerate(self.shadow_maps, start=1):
+            texture.use(location=unit)
+        g["set_shadow"].value, g["cast_shadow"].value = 1, 2
         self.vao.render()
+        # The sky last, only where no geometry is: its triangle lies on the far plane, so
+        # it passes the depth test only where the cleared depth was left.
+        ctx.disable(moderngl.CULL_FACE)
+        ctx.depth_func = "<="
+        self.sky["inverse_view_proj"].write(_gl(np.linalg.inv(proj @ view)))
+        self.empty.render(moderngl.TRIANGLES, vertices=3)
+        ctx.depth_func = "<"
 
         ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
         self.aa_fbo.use()

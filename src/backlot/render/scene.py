@@ -41,6 +41,8 @@ class SceneGeometry:
     bones: dict[str, int]
     """Character id → its first bone slot; its joints follow in skeleton order."""
     bone_count: int
+    static: int
+    """Triangles of the set and its items, first in `indices`; the cast's follow."""
     legend: dict[str, str]
     """Instance colour (#rrggbb) → asset id (a set part class, an item, a character)."""
 
@@ -90,6 +92,7 @@ def scene_geometry(
         # The set's own parts by class (all walls are one 'wall'), items one by one.
         item = f"{asset.id}/items/{asset.items[i - own].name}" if i >= own else None
         chunks.append(_vertices(part, colour_of(item or f"{asset.id}/{part.label}"), 0))
+    static = sum(len(tris) for _, tris in chunks)
     bones: dict[str, int] = {}
     slot = 1
     for character in characters:
@@ -105,7 +108,7 @@ def scene_geometry(
         indices.append(tris.astype(np.uint32) + offset)
         offset += len(data)
     return SceneGeometry(
-        np.concatenate(vertices), np.concatenate(indices), bones, slot, legend
+        np.concatenate(vertices), np.concatenate(indices), bones, slot, static, legend
     )
 
 

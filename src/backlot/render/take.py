@@ -119,7 +119,12 @@ def render_take(job: ShotJob, sample_rate: int) -> int:
     """Render the shot's frames into its take and passes; returns the frames drawn."""
     renderer = _renderer(job.size)
     geometry = scene_geometry(job.set, job.characters, job.shot.scene)
-    renderer.load(geometry.vertices, geometry.indices, scene_lighting(job.setup, job.set))
+    renderer.load(
+        geometry.vertices,
+        geometry.indices,
+        scene_lighting(job.setup, job.set),
+        geometry.static,
+    )
     rigs = [(c, rig_of(c)) for c in job.characters]
     for character, rig in rigs:
         expected = [j.name for j in character.skeleton]
