@@ -46,6 +46,14 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _file_sha(path: Path) -> str:
+    """The hash of a file a stage says it wrote; one it did not write is a clear error."""
+    try:
+        return _sha(path.read_bytes())
+    except OSError as exc:
+        raise BacklotError(f"a stage did not leave this file ({exc.strerror})", path) from None
+
+
 @dataclass
 class StageResult:
     """What one stage did in a build."""
@@ -156,9 +164,7 @@ class Project:
             cache[stage.name] = {
                 "key": key,
                 "output": hashes[stage.name],
-                "exports": {
-                    str(p.relative_to(self.build_dir)): _sha(p.read_bytes()) for p in exports
-                },
+                "exports": {str(p.relative_to(self.build_dir)): _file_sha(p) for p in exports},
             }
             atomic_write(self.build_dir / CACHE_FILE, json.dumps(cache, indent=1))
             results.append(StageResult(stage.name, True, out_path, exports))

@@ -255,7 +255,7 @@ def export(
 
 STAGE = Stage(
     name="shots",
-    version="5",
+    version="6",
     model=ShotPlan,
     run=run,
     inputs=("screenplay", "breakdown", "world", "dialogue"),

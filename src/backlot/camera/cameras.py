@@ -24,6 +24,7 @@ from backlot.camera.models import (
     ShotType,
     Vec3,
 )
+from backlot.world.build import footprint
 from backlot.world.models import SetAsset
 
 SIZES = list(ShotSize)
@@ -173,7 +174,16 @@ def _set_view(
 
 
 def _fits(position: Vec3, asset: SetAsset) -> bool:
-    return _inside(position, asset) == tuple(round(v, 4) for v in position)
+    """On the set, above the floor, and not inside one of its solids (a building)."""
+    if _inside(position, asset) != tuple(round(v, 4) for v in position):
+        return False
+    x, y, z = position
+    for part in asset.parts:
+        x0, z0, x1, z1 = footprint(part)
+        base = part.position[1]
+        if x0 < x < x1 and z0 < z < z1 and base < y < base + part.size[1]:
+            return False
+    return True
 
 
 def _inside(position: Vec3, asset: SetAsset) -> Vec3:

@@ -29,8 +29,9 @@ from backlot.render.pose import pose_state, rig_of
 from backlot.render.scene import scene_geometry, scene_lighting
 from backlot.world.models import CharacterAsset, SceneSetup, SetAsset
 
-RENDER_VERSION = "1"
-"""Part of every take's hash: bump it when the pictures change for the same inputs."""
+RENDER_VERSION = "2"
+"""Part of every take's hash: bump it when the pictures or their files change for the same
+inputs (the pass files' names are in the hash too)."""
 TAKE_FILE = "take.mp4"
 STAMP_FILE = "take.json"
 LEGEND_FILE = "instances.json"
@@ -72,7 +73,18 @@ class ShotJob(BaseModel):
     def digest(self) -> str:
         """The take's cache key: the job without where it is written."""
         payload = self.model_dump_json(exclude={"build_dir"})
-        return hashlib.sha256(f"{RENDER_VERSION}\0{payload}".encode()).hexdigest()
+        layout = json.dumps(take_files())
+        return hashlib.sha256(f"{RENDER_VERSION}\0{layout}\0{payload}".encode()).hexdigest()
+
+
+def take_files() -> list[str]:
+    """What a take folder holds, relative to it."""
+    return [
+        TAKE_FILE,
+        LEGEND_FILE,
+        THUMBNAIL_FILE,
+        *(f"passes/{name}" for name in PASS_FILES.values()),
+    ]
 
 
 def is_current(job: ShotJob) -> bool:
@@ -83,7 +95,7 @@ def is_current(job: ShotJob) -> bool:
     except (OSError, ValueError):
         return False
     return stamp.get("inputs") == job.digest() and all(
-        (folder / name).is_file() for name in stamp.get("files", [])
+        (folder / name).is_file() for name in take_files()
     )
 
 
@@ -186,11 +198,7 @@ def render_take(job: ShotJob, sample_rate: int) -> int:
                 beauty = burn_in(beauty, lens, clock, _spoken(job.speech, frame))
             take.write(beauty)
     atomic_write(folder / LEGEND_FILE, json.dumps(geometry.legend, indent=1, sort_keys=True))
-    files = [TAKE_FILE, LEGEND_FILE, THUMBNAIL_FILE]
-    files += [f"passes/{name}" for name in PASS_FILES.values()]
-    atomic_write(
-        folder / STAMP_FILE, json.dumps({"inputs": job.digest(), "files": files}, indent=1)
-    )
+    atomic_write(folder / STAMP_FILE, json.dumps({"inputs": job.digest()}, indent=1))
     return shot.frames
 
 
