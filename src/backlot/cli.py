@@ -95,7 +95,7 @@ JobsOpt = Annotated[
 ]
 
 
-def _runtime_progress(
+def _build_with_progress(
     project: Project, show: bool, jobs: int | None, until: str | None = None, **build: object
 ) -> BuildReport:
     """Build with a spinner per stage and a bar while a stage reports its progress."""
@@ -136,7 +136,7 @@ def build(
 ) -> None:
     """Run every stage on SCRIPT; only what changed since the last build runs again."""
     project = Project(script, out_dir)
-    report = _runtime_progress(
+    report = _build_with_progress(
         project, err.is_terminal and not as_json, jobs, force=force or ()
     )
     if as_json:
@@ -392,11 +392,11 @@ def render_command(
         project.override({"render": project.config.render.model_dump() | {"size": _size(size)}})
     show = err.is_terminal and not as_json
     if shots is None:
-        report = _runtime_progress(project, show, jobs)
+        report = _build_with_progress(project, show, jobs)
         takes = Takes.model_validate_json((report.build_dir / "render.json").read_bytes())
     else:
         wanted = {s.strip() for s in shots.split(",") if s.strip()}
-        report = _runtime_progress(project, show, jobs, until="shots")
+        report = _build_with_progress(project, show, jobs, until="shots")
         build_dir = report.build_dir
         plan = ShotPlan.model_validate_json((build_dir / "shots.json").read_bytes())
         unknown = sorted(wanted - {shot.id for shot in plan.shots})

@@ -104,13 +104,13 @@ def shot_jobs(
     return jobs
 
 
-def _take(job: ShotJob, build_dir: Path) -> Take:
+def _take(job: ShotJob, digest: str, build_dir: Path) -> Take:
     folder = job.folder.relative_to(build_dir).as_posix()
     return Take(
         shot=job.shot.id,
         scene=job.shot.scene,
         frames=job.shot.frames,
-        inputs=job.digest(),
+        inputs=digest,
         video=f"{folder}/{TAKE_FILE}",
         passes={name: f"{folder}/passes/{file}" for name, file in PASS_FILES.items()},
         legend=f"{folder}/{LEGEND_FILE}",
@@ -132,8 +132,11 @@ def render_film(
     """Render every shot whose take is missing or stale (of `only`, when given), then cut
     the animatic and the contact sheet from all takes."""
     jobs = shot_jobs(world, dialogue, plan, config, build_dir)
+    digests = [job.digest() for job in jobs]
     pending = [
-        job for job in jobs if (only is None or job.shot.id in only) and not is_current(job)
+        job
+        for job, digest in zip(jobs, digests, strict=True)
+        if (only is None or job.shot.id in only) and not is_current(job, digest)
     ]
     total = sum(job.shot.frames for job in pending)
     drawn = 0
@@ -149,8 +152,8 @@ def render_film(
     LocalExecutor(runtime.jobs).map(
         partial(render_take, sample_rate=dialogue.sample_rate), pending, done
     )
-    takes = [_take(job, build_dir) for job in jobs]
-    ready = [job for job in jobs if is_current(job)]
+    takes = [_take(job, digest, build_dir) for job, digest in zip(jobs, digests, strict=True)]
+    ready = [job for job, digest in zip(jobs, digests, strict=True) if is_current(job, digest)]
     film_audio = np.concatenate(
         [shot_audio(job, dialogue.sample_rate) for job in ready] or [np.zeros(0, np.int16)]
     )

@@ -462,7 +462,6 @@ class TakeWriter(_Lifecycle):
                 raise ValueError(f"audio must be int16 mono, got {audio.dtype} {audio.shape}")
             if sample_rate < 1:
                 raise ValueError(f"sample rate must be positive, got {sample_rate}")
-        self._audio = audio
         self._sample_rate = sample_rate
         slots = QUEUE_FRAMES if background else 1
         # Arguments checked: from here on, a failure must abort() what was opened.
@@ -476,16 +475,19 @@ class TakeWriter(_Lifecycle):
             self._container = _open_output(temp, "mp4")
             self._containers.append(self._container)
             self._video = _add_h264(self._container, self._padded, self._rate)
-            self._sound = _add_aac(self._container, sample_rate) if audio is not None else None
+            self._sound = (
+                _AudioTrack(self._container, audio, sample_rate) if audio is not None else None
+            )
         except BaseException:
             self.abort()
             raise
-        self._frames = [av.VideoFrame(*self._padded, "rgb24") for _ in range(slots)]
-        self._views = [_frame_view(f, 3, np.uint8) for f in self._frames]
+        self._rgb = av.VideoFrame(*self._padded, "rgb24")
+        self._view = _frame_view(self._rgb, 3, np.uint8)
         self._to_yuv = VideoReformatter()
+        # Tokens, not frames: each queued job holds its own YUV frame; the pool only
+        # bounds how many wait for the encoder.
         self._pool = _Pool(slots)
         self._count = 0
-        self._audio_done = 0
         self._closed = False
 
     @property
@@ -499,8 +501,8 @@ class TakeWriter(_Lifecycle):
             raise ValueError("write to a closed TakeWriter")
         width, height = self.size
         _check_array("take", rgb, (height, width, 3), np.uint8)
-        slot = self._pool.take(self._worker)
-        view = self._views[slot]
+        token = self._pool.take(self._worker)
+        view = self._view
         np.copyto(view[:height, :width], rgb)
         if self._padded[0] != width:
             view[:height, width] = rgb[:, -1]
@@ -508,41 +510,24 @@ class TakeWriter(_Lifecycle):
             view[height] = view[height - 1]
         pts = self._count
         self._count += 1
-        # Converted here, into a fresh frame the encoder alone holds: converting the shared
-        # slot on the encoder's thread made takes differ from run to run under load.
-        yuv = _to_yuv(self._to_yuv, self._frames[slot])
-        self._pool.give(slot)
+        # Converted here, into a fresh frame the encoder alone holds: converting a shared
+        # frame on the encoder's thread made takes differ from run to run under load.
+        yuv = _to_yuv(self._to_yuv, self._rgb)
         yuv.pts, yuv.time_base = pts, 1 / self._rate
 
         def run() -> None:
             for packet in self._video.encode(yuv):
                 self._container.mux(packet)
-            self._encode_audio(round((pts + 1) * self._sample_rate / self._rate))
+            if self._sound is not None:
+                self._sound.encode_until(round((pts + 1) * self._sample_rate / self._rate))
 
-        self._worker.submit(run, lambda: None)
-
-    def _encode_audio(self, until: int) -> None:
-        """Encode the track up to sample `until` (keeps the file interleaved)."""
-        if self._audio is None or self._sound is None:
-            return
-        until = min(until, len(self._audio))
-        if until > self._audio_done:
-            _encode_samples(
-                self._container,
-                self._sound,
-                self._audio[self._audio_done : until],
-                self._audio_done,
-                self._sample_rate,
-            )
-            self._audio_done = until
+        self._worker.submit(run, lambda: self._pool.give(token))
 
     def _finish(self) -> None:
         for packet in self._video.encode(None):
             self._container.mux(packet)
         if self._sound is not None:
-            self._encode_audio(len(self._audio) if self._audio is not None else 0)
-            for packet in self._sound.encode(None):
-                self._container.mux(packet)
+            self._sound.finish()
 
 
 def _add_h264(
@@ -596,20 +581,41 @@ def _add_aac(container: av.container.OutputContainer, sample_rate: int) -> av.Au
     return stream
 
 
-def _encode_samples(
-    container: av.container.OutputContainer,
-    stream: av.AudioStream,
-    samples: np.ndarray,
-    start: int,
-    sample_rate: int,
-) -> None:
-    frame = av.AudioFrame.from_ndarray(
-        np.ascontiguousarray(samples).reshape(1, -1), format="s16", layout="mono"
-    )
-    frame.sample_rate = sample_rate
-    frame.pts, frame.time_base = start, Fraction(1, sample_rate)
-    for packet in stream.encode(frame):
-        container.mux(packet)
+class _AudioTrack:
+    """An int16 mono track encoded to AAC a stretch at a time, so that its packets go into
+    the file alongside the pictures they belong with (an interleaved file)."""
+
+    def __init__(
+        self,
+        container: av.container.OutputContainer,
+        samples: np.ndarray,
+        sample_rate: int,
+    ) -> None:
+        self.container, self.samples, self.sample_rate = container, samples, sample_rate
+        self.stream = _add_aac(container, sample_rate)
+        self.done = 0
+
+    def encode_until(self, sample: int) -> None:
+        """Encode the track up to `sample` (clamped to its end)."""
+        until = min(sample, len(self.samples))
+        if until <= self.done:
+            return
+        frame = av.AudioFrame.from_ndarray(
+            np.ascontiguousarray(self.samples[self.done : until]).reshape(1, -1),
+            format="s16",
+            layout="mono",
+        )
+        frame.sample_rate = self.sample_rate
+        frame.pts, frame.time_base = self.done, Fraction(1, self.sample_rate)
+        for packet in self.stream.encode(frame):
+            self.container.mux(packet)
+        self.done = until
+
+    def finish(self) -> None:
+        """Encode what is left and flush the encoder."""
+        self.encode_until(len(self.samples))
+        for packet in self.stream.encode(None):
+            self.container.mux(packet)
 
 
 def read_pass(path: Path) -> list[np.ndarray]:
@@ -733,23 +739,12 @@ class _Splicer:
                 self.scaler = VideoReformatter()
         # With neither takes nor sound, an empty sound track still makes a valid MP4.
         has_audio = (audio is not None and len(audio) > 0) or not inputs
-        self.sound = _add_aac(container, sample_rate) if has_audio else None
-        self.audio_done = 0
+        track = audio if audio is not None else np.zeros(0, np.int16)
+        self.sound = _AudioTrack(container, track, sample_rate) if has_audio else None
 
-    def _audio_until(self, seconds: Fraction | None) -> None:
-        if self.sound is None or self.audio is None:
-            return
-        until = len(self.audio) if seconds is None else round(seconds * self.sample_rate)
-        until = min(until, len(self.audio))
-        if until > self.audio_done:
-            _encode_samples(
-                self.container,
-                self.sound,
-                self.audio[self.audio_done : until],
-                self.audio_done,
-                self.sample_rate,
-            )
-            self.audio_done = until
+    def _audio_until(self, seconds: Fraction) -> None:
+        if self.sound is not None:
+            self.sound.encode_until(round(seconds * self.sample_rate))
 
     def run(self) -> None:
         frames_before = 0
@@ -762,12 +757,11 @@ class _Splicer:
         if self.video is not None and not self.remux:
             for packet in self.video.encode(None):
                 self.container.mux(packet)
-        self._audio_until(None)
-        if self.audio_done == 0 and not self.inputs:
-            self.container.start_encoding()  # no packet will write the header
         if self.sound is not None:
-            for packet in self.sound.encode(None):
-                self.container.mux(packet)
+            self.sound.encode_until(len(self.sound.samples))
+            if self.sound.done == 0 and not self.inputs:
+                self.container.start_encoding()  # no packet will write the header
+            self.sound.finish()
 
     def _copy(
         self, take: av.container.InputContainer, source: av.VideoStream, frames_before: int

@@ -60,6 +60,13 @@ void main() {
 }
 """.replace("MAX_BONES", str(MAX_BONES))
 
+_TARGETS = """layout(location = 0) out vec4 f_beauty;
+layout(location = 1) out vec4 f_normal;
+layout(location = 2) out vec4 f_instance;
+layout(location = 3) out uint f_depth;
+layout(location = 4) out float f_inverse;"""
+"""The five render targets, in attachment order: every pass of the frame is one draw."""
+
 _GEOMETRY_FS = """
 #version 330
 uniform mat4 view;
@@ -83,11 +90,7 @@ in vec3 v_normal;
 in vec3 v_colour;
 flat in vec3 v_instance;
 in float v_depth;
-layout(location = 0) out vec4 f_beauty;
-layout(location = 1) out vec4 f_normal;
-layout(location = 2) out vec4 f_instance;
-layout(location = 3) out uint f_depth;
-layout(location = 4) out float f_inverse;
+TARGETS
 
 float shadow_at(vec3 world, float n_dot_l) {
     vec4 p = shadow_matrix * vec4(world, 1.0);
@@ -124,7 +127,7 @@ void main() {
     f_depth = uint(min(v_depth / depth_scale + 0.5, 65535.0));
     f_inverse = clamp(inverse_near / v_depth, 0.0, 1.0);
 }
-""".replace("MAX_PRACTICALS", str(MAX_PRACTICALS)).replace(
+""".replace("MAX_PRACTICALS", str(MAX_PRACTICALS)).replace("TARGETS", _TARGETS).replace(
     "PRACTICAL_GAIN", repr(PRACTICAL_GAIN)
 )
 
@@ -145,11 +148,7 @@ uniform mat4 inverse_view_proj;
 uniform vec3 zenith;
 uniform vec3 horizon;
 in vec2 v_uv;
-layout(location = 0) out vec4 f_beauty;
-layout(location = 1) out vec4 f_normal;
-layout(location = 2) out vec4 f_instance;
-layout(location = 3) out uint f_depth;
-layout(location = 4) out float f_inverse;
+TARGETS
 void main() {
     vec4 far = inverse_view_proj * vec4(v_uv * 2.0 - 1.0, 1.0, 1.0);
     vec4 near = inverse_view_proj * vec4(v_uv * 2.0 - 1.0, -1.0, 1.0);
@@ -162,7 +161,7 @@ void main() {
     f_depth = 0u;
     f_inverse = 0.0;
 }
-"""
+""".replace("TARGETS", _TARGETS)
 
 # FXAA after Timothy Lottes, "FXAA" (NVIDIA white paper, 2009): find edges by luma
 # contrast, then blend along the edge's tangent. A reduced version: one search step.

@@ -87,14 +87,15 @@ def take_files() -> list[str]:
     ]
 
 
-def is_current(job: ShotJob) -> bool:
-    """Whether the take on disk was rendered from exactly this job."""
+def is_current(job: ShotJob, digest: str) -> bool:
+    """Whether the take on disk was rendered from exactly this job (`digest` is its
+    `digest()`, which serializes the whole job: callers compute it once)."""
     folder = job.folder
     try:
         stamp = json.loads((folder / STAMP_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return stamp.get("inputs") == job.digest() and all(
+    return stamp.get("inputs") == digest and all(
         (folder / name).is_file() for name in take_files()
     )
 
@@ -137,11 +138,8 @@ def render_take(job: ShotJob, sample_rate: int) -> int:
         scene_lighting(job.setup, job.set),
         geometry.static,
     )
+    # Bone slots follow each skeleton's order (scene_geometry), as a rig's names do.
     rigs = [(c, rig_of(c)) for c in job.characters]
-    for character, rig in rigs:
-        expected = [j.name for j in character.skeleton]
-        if list(rig.names) != expected:
-            raise RuntimeError(f"rig joints of {character.id} are not in skeleton order")
     paths = {p.character: p for p in job.paths}
     order = {name: i for i, name in enumerate(rigs[0][1].names)} if rigs else {}
     openpose_index = [order[name] for name in OPENPOSE_ORDER] if rigs else []
