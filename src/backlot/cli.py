@@ -33,6 +33,11 @@ from backlot.breakdown.llm import LlmTagger
 from backlot.breakdown.report import render_report
 from backlot.breakdown.sheets import breakdown_csv, stripboard_csv
 from backlot.camera.models import ShotPlan
+from backlot.edit.dialogue_list import dialogue_csv, dialogue_xliff, read_translation
+from backlot.edit.localize import TRANSLATIONS_DIR
+from backlot.edit.models import CutChanges, DialogueList, Timeline, Versions
+from backlot.edit.versions import compare as compare_versions
+from backlot.edit.versions import find_version
 from backlot.errors import BacklotError
 from backlot.fileio import atomic_write
 from backlot.project import STAGE_NAMES, STAGES, BuildReport, Project, to_json
@@ -136,9 +141,7 @@ def build(
 ) -> None:
     """Run every stage on SCRIPT; only what changed since the last build runs again."""
     project = Project(script, out_dir)
-    report = _build_with_progress(
-        project, err.is_terminal and not as_json, jobs, force=force or ()
-    )
+    report = _build_with_progress(project, err.is_terminal and not as_json, jobs, force=force or ())
     if as_json:
         sys.stdout.write(
             json.dumps(
@@ -406,7 +409,13 @@ def render_command(
         dialogue = ScratchDialogue.model_validate_json((build_dir / "dialogue.json").read_bytes())
         runtime = Runtime(jobs=jobs or os.cpu_count() or 1)
         takes = render_film(
-            *inputs, dialogue, plan, project.config, build_dir, runtime, only=wanted  # type: ignore[arg-type]
+            *inputs,
+            dialogue,
+            plan,
+            project.config,
+            build_dir,
+            runtime,
+            only=wanted,  # type: ignore[arg-type]
         )
     rows = [t for t in takes.takes if shots is None or t.shot in wanted]
     if as_json:
@@ -416,6 +425,184 @@ def render_command(
         f"[green]rendered[/] {len(rows)} takes at {takes.size[0]}x{takes.size[1]}: "
         f"{report.build_dir / takes.animatic}"
     )
+
+
+def _selects(pairs: list[str]) -> dict[str, int]:
+    """`--take 12A=2` options as shot → take (0 or 'latest': the newest take)."""
+    selects = {}
+    for pair in pairs:
+        shot, _, number = pair.partition("=")
+        number = "0" if number.strip().lower() == "latest" else number.strip()
+        if not shot.strip() or not number.isdigit():
+            raise typer.BadParameter(f"expected SHOT=TAKE such as 12A=2, got {pair!r}")
+        selects[shot.strip()] = int(number)
+    return selects
+
+
+def _version_pair(text: str) -> tuple[int, int]:
+    before, _, after = text.partition(":")
+    if not (before.strip().isdigit() and after.strip().isdigit()):
+        raise typer.BadParameter(f"expected two version numbers such as 1:2, got {text!r}")
+    return int(before), int(after)
+
+
+@app.command("cut")
+def cut_command(
+    script: ScriptArg,
+    out_dir: BuildDirOpt = None,
+    take: Annotated[
+        list[str] | None,
+        typer.Option("--take", help="Cut shot 12A from take 2: 12A=2 (12A=latest undoes it)."),
+    ] = None,
+    compare: Annotated[
+        str | None,
+        typer.Option("--compare", help="Print what changed between two versions: 1:2."),
+    ] = None,
+    jobs: JobsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Cut SCRIPT's takes into a timeline (OTIO, EDL, FCP XML) with subtitles; every new cut
+    is kept as a numbered version."""
+    project = Project(script, out_dir)
+    if take:
+        chosen = project.config.cut.takes | _selects(take)
+        project.override({"cut": project.config.cut.model_dump() | {"takes": chosen}})
+    report = _build_with_progress(project, err.is_terminal and not as_json, jobs, until="cut")
+    cut = Timeline.model_validate_json((report.build_dir / "cut.json").read_bytes())
+    if compare:
+        before, after = (find_version(cut.versions, n) for n in _version_pair(compare))
+        _print_changes(compare_versions(before, after), as_json)
+        return
+    if as_json:
+        sys.stdout.write(cut.model_dump_json(indent=2, exclude={"dialogue", "subtitles"}) + "\n")
+        return
+    clips = cut.versions[-1].clips
+    seconds = sum(c.frames for c in clips) / cut.fps
+    err.print(
+        f"[green]cut[/] version {cut.version}: {len(clips)} shots, {seconds / 60:.1f} min, "
+        f"{len(cut.subtitles.events)} subtitles: {report.build_dir / cut.files['otio']}"
+    )
+    for problem in cut.subtitles.problems:
+        err.print(f"[yellow]subtitle:[/] {problem.message}", soft_wrap=True)
+
+
+def _print_changes(changes: CutChanges, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(changes.model_dump_json(indent=2) + "\n")
+        return
+    table = Table(title=f"version {changes.before} → {changes.after}", box=None)
+    table.add_column("change")
+    table.add_column("shots")
+    table.add_row("added", ", ".join(changes.added) or "—")
+    table.add_row("removed", ", ".join(changes.removed) or "—")
+    table.add_row(
+        "retimed",
+        ", ".join(f"{r.shot} {r.frames_before}→{r.frames_after}f" for r in changes.retimed) or "—",
+    )
+    table.add_row(
+        "retaken",
+        ", ".join(f"{r.shot} take {r.take_before}→{r.take_after}" for r in changes.retaken) or "—",
+    )
+    out.print(table)
+
+
+dialogue_app = typer.Typer(
+    help="The dialogue list for translators: export it, import a translation.",
+    no_args_is_help=True,
+)
+app.add_typer(dialogue_app, name="dialogue")
+
+
+class ListFormat(StrEnum):
+    CSV = "csv"
+    XLIFF = "xliff"
+
+
+def _cut_dialogue(project: Project) -> DialogueList:
+    report = _build_with_progress(project, err.is_terminal, None, until="cut")
+    return Timeline.model_validate_json((report.build_dir / "cut.json").read_bytes()).dialogue
+
+
+@dialogue_app.command("export")
+def dialogue_export(
+    script: ScriptArg,
+    out_dir: BuildDirOpt = None,
+    to: Annotated[ListFormat, typer.Option("--to", help="csv or xliff (2.0).")] = ListFormat.XLIFF,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Target language for the XLIFF (trgLang).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Write here instead of stdout.")
+    ] = None,
+) -> None:
+    """Print (or write) SCRIPT's dialogue list: line ids, character, text, timecodes."""
+    lines = _cut_dialogue(Project(script, out_dir))
+    text = dialogue_csv(lines) if to is ListFormat.CSV else dialogue_xliff(lines, lang)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write(output, text)
+
+
+def _import_translation(project: Project, file: Path, lang: str | None) -> Path:
+    """Check FILE against the cut's dialogue list, then keep it as translations/<lang>."""
+    translation = read_translation(file, _cut_dialogue(project), lang)
+    suffix = ".csv" if file.suffix.lower() == ".csv" else ".xlf"
+    target = project.root / TRANSLATIONS_DIR / f"{translation.language}{suffix}"
+    if file.resolve() != target.resolve():
+        atomic_write(target, file.read_bytes())
+    return target
+
+
+@dialogue_app.command("import")
+def dialogue_import(
+    script: ScriptArg,
+    file: Annotated[Path, typer.Argument(help="A translated dialogue list (.xlf or .csv).")],
+    out_dir: BuildDirOpt = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Its language, if it says none.")
+    ] = None,
+) -> None:
+    """Check a translation against the dialogue list and keep it in translations/."""
+    target = _import_translation(Project(script, out_dir), file, lang)
+    err.print(f"[green]imported[/] {target}")
+
+
+@app.command("localize")
+def localize_command(
+    script: ScriptArg,
+    lang: Annotated[str, typer.Option("--lang", help="The version's language: ko, ja, fr…")],
+    translations: Annotated[
+        Path | None,
+        typer.Option("--translations", help="Its translated dialogue list (.xlf or .csv)."),
+    ] = None,
+    out_dir: BuildDirOpt = None,
+    jobs: JobsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Make SCRIPT's version in another language: dubbed scratch audio fitted to the
+    original timing, visemes, subtitles, timeline and animatic under build/versions/LANG/."""
+    project = Project(script, out_dir)
+    if translations is not None:
+        _import_translation(project, translations, lang)
+    report = _build_with_progress(project, err.is_terminal and not as_json, jobs)
+    versions = Versions.model_validate_json((report.build_dir / "versions.json").read_bytes())
+    version = next((v for v in versions.languages if v.language == lang), None)
+    if version is None:
+        raise BacklotError(
+            f"no translation for {lang!r} (import one: backlot dialogue import SCRIPT FILE)",
+            project.root / TRANSLATIONS_DIR,
+        )
+    if as_json:
+        sys.stdout.write(version.model_dump_json(indent=2) + "\n")
+        return
+    fitted = sum(0.9 <= line.fit <= 1.1 for line in version.lines)
+    err.print(
+        f"[green]localized[/] {lang}: {len(version.lines)} lines dubbed ({fitted} within ±10 %), "
+        f"{len(version.subtitles.events)} subtitles: {report.build_dir / version.files['video']}"
+    )
+    for problem in version.subtitles.problems:
+        err.print(f"[yellow]subtitle:[/] {problem.message}", soft_wrap=True)
 
 
 assets_app = typer.Typer(

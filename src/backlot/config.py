@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from backlot.breakdown.models import BreakdownConfig
 from backlot.camera.models import CameraConfig
+from backlot.edit.models import CutConfig
 from backlot.errors import BacklotError
 from backlot.render.models import DialogueConfig, RenderConfig
 from backlot.world.models import WorldConfig
@@ -40,6 +41,7 @@ class ProjectConfig(BaseModel):
     camera: CameraConfig = Field(default_factory=CameraConfig)
     dialogue: DialogueConfig = Field(default_factory=DialogueConfig)
     render: RenderConfig = Field(default_factory=RenderConfig)
+    cut: CutConfig = Field(default_factory=CutConfig)
 
     @field_validator("timezone")
     @classmethod

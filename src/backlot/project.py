@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from backlot import breakdown, camera, render, script, world
+from backlot import breakdown, camera, edit, render, script, world
 from backlot.config import load_config, validate_config
 from backlot.errors import BacklotError
 from backlot.fileio import atomic_write
@@ -33,6 +33,8 @@ STAGES: tuple[Stage, ...] = (
     render.DIALOGUE_STAGE,
     camera.STAGE,
     render.STAGE,
+    edit.CUT_STAGE,
+    edit.VERSIONS_STAGE,
 )
 STAGE_NAMES = tuple(stage.name for stage in STAGES)
 

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from backlot.camera.models import ShotPlan
+from backlot.camera.models import Shot, ShotPlan
 from backlot.fileio import atomic_write
+from backlot.render import history
 from backlot.render.contact_sheet import ContactEntry, contact_sheet_html
 from backlot.render.encode import PASS_FILES, concat_takes
 from backlot.render.executor import LocalExecutor
@@ -33,6 +34,7 @@ from backlot.render.take import (
     is_current,
     render_take,
     shot_audio,
+    take_files,
 )
 from backlot.script.models import Screenplay
 from backlot.stage import Runtime, Stage
@@ -104,19 +106,56 @@ def shot_jobs(
     return jobs
 
 
-def _take(job: ShotJob, digest: str, build_dir: Path) -> Take:
-    folder = job.folder.relative_to(build_dir).as_posix()
+def _take(shot: Shot, folder: Path, number: int, digest: str, build_dir: Path, frames: int) -> Take:
+    where = folder.relative_to(build_dir).as_posix()
     return Take(
-        shot=job.shot.id,
-        scene=job.shot.scene,
-        frames=job.shot.frames,
+        shot=shot.id,
+        scene=shot.scene,
+        number=number,
+        frames=frames,
         inputs=digest,
-        video=f"{folder}/{TAKE_FILE}",
-        passes={name: f"{folder}/passes/{file}" for name, file in PASS_FILES.items()},
-        legend=f"{folder}/{LEGEND_FILE}",
-        thumbnail=f"{folder}/{THUMBNAIL_FILE}",
+        video=f"{where}/{TAKE_FILE}",
+        passes={name: f"{where}/passes/{file}" for name, file in PASS_FILES.items()},
+        legend=f"{where}/{LEGEND_FILE}",
+        thumbnail=f"{where}/{THUMBNAIL_FILE}",
         depth_scale_m=DEPTH_SCALE_M,
     )
+
+
+def _earlier_takes(job: ShotJob, build_dir: Path) -> list[Take]:
+    """The shot's shelved takes (their frame counts as their stamps recorded them)."""
+    folder = job.folder / history.TAKES_DIR
+    return [
+        _take(
+            job.shot,
+            folder / str(number),
+            number,
+            stamp["inputs"],
+            build_dir,
+            stamp.get("frames", job.shot.frames),
+        )
+        for number, stamp in history.earlier(job.folder, take_files()).items()
+    ]
+
+
+def _file_takes(jobs: list[ShotJob], digests: list[str]) -> list[ShotJob]:
+    """Make way for every job's new take; return the jobs still to render.
+
+    A take on disk from other inputs is shelved under its number; a shelved take from
+    exactly this job's inputs comes back instead of being drawn again.
+    """
+    files = take_files()
+    todo = []
+    for job, digest in zip(jobs, digests, strict=True):
+        if history.complete(job.folder, files):
+            history.shelve(job.folder, files)
+        shelf = history.earlier(job.folder, files)
+        back = [number for number, stamp in shelf.items() if stamp["inputs"] == digest]
+        if back:
+            history.unshelve(job.folder, back[0], files)
+        else:
+            todo.append(job.model_copy(update={"take": history.next_number(job.folder)}))
+    return todo
 
 
 def render_film(
@@ -130,14 +169,16 @@ def render_film(
     only: set[str] | None = None,
 ) -> Takes:
     """Render every shot whose take is missing or stale (of `only`, when given), then cut
-    the animatic and the contact sheet from all takes."""
+    the animatic and the contact sheet from all takes. A stale take is kept as an earlier
+    take of its shot, not overwritten."""
     jobs = shot_jobs(world, dialogue, plan, config, build_dir)
     digests = [job.digest() for job in jobs]
-    pending = [
-        job
+    stale = [
+        (job, digest)
         for job, digest in zip(jobs, digests, strict=True)
         if (only is None or job.shot.id in only) and not is_current(job, digest)
     ]
+    pending = _file_takes([job for job, _ in stale], [digest for _, digest in stale])
     total = sum(job.shot.frames for job in pending)
     drawn = 0
 
@@ -152,7 +193,18 @@ def render_film(
     LocalExecutor(runtime.jobs).map(
         partial(render_take, sample_rate=dialogue.sample_rate), pending, done
     )
-    takes = [_take(job, digest, build_dir) for job, digest in zip(jobs, digests, strict=True)]
+    takes = [
+        _take(
+            job.shot,
+            job.folder,
+            (history.stamp(job.folder) or {}).get("take", 1),
+            digest,
+            build_dir,
+            job.shot.frames,
+        )
+        for job, digest in zip(jobs, digests, strict=True)
+    ]
+    earlier = [take for job in jobs for take in _earlier_takes(job, build_dir)]
     ready = [job for job, digest in zip(jobs, digests, strict=True) if is_current(job, digest)]
     film_audio = np.concatenate(
         [shot_audio(job, dialogue.sample_rate) for job in ready] or [np.zeros(0, np.int16)]
@@ -184,6 +236,7 @@ def render_film(
         fps=plan.fps,
         size=config.render.size,
         takes=takes,
+        earlier=earlier,
         animatic=ANIMATIC,
         contact_sheet=CONTACT_SHEET,
     )
@@ -232,7 +285,7 @@ DIALOGUE_STAGE = Stage(
 
 STAGE = Stage(
     name="render",
-    version="1",
+    version="2",
     model=Takes,
     run=render_film,
     inputs=("screenplay", "world", "dialogue", "shots"),

@@ -78,6 +78,7 @@ class Take(BaseModel):
 
     shot: str
     scene: str
+    number: int = Field(default=1, description="Take number of its shot: 1, 2…, never reused.")
     frames: int
     inputs: str = Field(description="Hash of everything the take was rendered from.")
     video: str = Field(description="H.264 MP4 with burn-ins and the scene's dialogue.")
@@ -88,10 +89,15 @@ class Take(BaseModel):
 
 
 class Takes(BaseModel):
-    """Every shot's take, and the film's animatic."""
+    """Every shot's current take, its earlier takes, and the film's animatic."""
 
     fps: float
     size: tuple[int, int]
-    takes: list[Take]
+    takes: list[Take] = Field(description="Each planned shot's current take, in plan order.")
+    earlier: list[Take] = Field(
+        default_factory=list,
+        description="Takes a shot had before its inputs changed (another lens, another "
+        "move), kept under shots/<id>/takes/<n>/ for the cut to choose.",
+    )
     animatic: str
     contact_sheet: str

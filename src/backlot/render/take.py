@@ -65,14 +65,16 @@ class ShotJob(BaseModel):
     sensor_mm: tuple[float, float]
     burn_in: bool
     build_dir: str
+    take: int = 1
+    """The take's number among its shot's takes (where it is filed, not what it shows)."""
 
     @property
     def folder(self) -> Path:
         return Path(self.build_dir) / "shots" / self.shot.id
 
     def digest(self) -> str:
-        """The take's cache key: the job without where it is written."""
-        payload = self.model_dump_json(exclude={"build_dir"})
+        """The take's cache key: the job without where it is written or filed."""
+        payload = self.model_dump_json(exclude={"build_dir", "take"})
         layout = json.dumps(take_files())
         return hashlib.sha256(f"{RENDER_VERSION}\0{layout}\0{payload}".encode()).hexdigest()
 
@@ -116,14 +118,14 @@ def shot_audio(job: ShotJob, sample_rate: int) -> np.ndarray:
     clips = (
         (
             round((clip.start_frame - shot.start_frame) / job.fps * sample_rate),
-            _read_wav(Path(job.build_dir) / clip.audio),
+            read_wav(Path(job.build_dir) / clip.audio),
         )
         for clip in job.speech
     )
     return mix(clips, round(shot.frames / job.fps * sample_rate))
 
 
-def _read_wav(path: Path) -> np.ndarray:
+def read_wav(path: Path) -> np.ndarray:
     with wave.open(str(path), "rb") as handle:
         return np.frombuffer(handle.readframes(handle.getnframes()), np.int16)
 
@@ -196,7 +198,8 @@ def render_take(job: ShotJob, sample_rate: int) -> int:
                 beauty = burn_in(beauty, lens, clock, _spoken(job.speech, frame))
             take.write(beauty)
     atomic_write(folder / LEGEND_FILE, json.dumps(geometry.legend, indent=1, sort_keys=True))
-    atomic_write(folder / STAMP_FILE, json.dumps({"inputs": job.digest()}, indent=1))
+    stamp = {"inputs": job.digest(), "take": job.take, "frames": shot.frames}
+    atomic_write(folder / STAMP_FILE, json.dumps(stamp, indent=1))
     return shot.frames
 
 

@@ -50,12 +50,9 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from itertools import pairwise
-from xml.parsers.expat import XMLParserType
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser
 
 from backlot.errors import ScriptError
+from backlot.safexml import parse_xml
 from backlot.script.assemble import assemble, split_cue
 from backlot.script.headings import SCENE_NUMBER
 from backlot.script.models import Element, ElementType, Screenplay, Span, Style, TitleEntry
@@ -119,33 +116,15 @@ _CENTERED_KEYS = frozenset({"title", "credit", "author", "authors", "source"})
 # -- reading -------------------------------------------------------------------------------
 
 
-class _LineTreeBuilder(ET.TreeBuilder):
-    """A TreeBuilder that remembers the source line of each `<Paragraph>` and of the root."""
-
-    # Assigned once the parser that feeds this builder (and owns the expat object) exists.
-    expat: XMLParserType
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: dict[int, int] = {}
-        self.root_line = 0
-
-    def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
-        element = super().start(tag, attrs)
-        if tag == "Paragraph":
-            self.lines[id(element)] = self.expat.CurrentLineNumber
-        elif not self.root_line:
-            self.root_line = self.expat.CurrentLineNumber
-        return element
-
-
 def read_fdx(data: bytes, source: str | None = None) -> Screenplay:
     """Parse a Final Draft document into a Screenplay; `source` names it in errors.
 
     Raises ScriptError for malformed XML, any DTD or entity declaration (refused before
     expansion), external references, and documents whose root is not `<FinalDraft>`.
     """
-    root, builder = _parse_xml(data, source)
+    root, builder = parse_xml(
+        data, source, frozenset({"Paragraph"}), "a Final Draft file", ScriptError
+    )
     if root.tag != "FinalDraft":
         raise ScriptError(
             f"not a Final Draft document (root element is <{root.tag}>, not <FinalDraft>)",
@@ -160,32 +139,6 @@ def read_fdx(data: bytes, source: str | None = None) -> Screenplay:
             reader.paragraph(paragraph)
     title_page = _read_title_page(root, lines)
     return assemble(title_page, reader.elements, source)
-
-
-def _parse_xml(data: bytes, source: str | None) -> tuple[ET.Element, _LineTreeBuilder]:
-    """The document's root and the builder that knows its lines, or a ScriptError."""
-    builder = _LineTreeBuilder()
-    parser = DefusedXMLParser(target=builder, forbid_dtd=True)
-    expat = parser.parser
-    builder.expat = expat
-    try:
-        parser.feed(data)
-        root = parser.close()
-    except DefusedXmlException:
-        # Entities and external references can only be declared inside a DOCTYPE, and
-        # forbid_dtd stops at the DOCTYPE itself, before any of them is read.
-        raise ScriptError(
-            "refused unsafe XML: a document type declaration (<!DOCTYPE …>) is not allowed "
-            "in a Final Draft file (its entities could expand without limit or read files)",
-            source,
-            expat.CurrentLineNumber,
-        ) from None
-    except ET.ParseError as exc:
-        message = re.sub(r":\s*line \d+, column \d+$", "", str(exc))
-        raise ScriptError(f"malformed XML: {message}", source, exc.position[0]) from None
-    except LookupError as exc:  # an encoding Python does not know, named in <?xml …?>
-        raise ScriptError(f"malformed XML: {exc}", source, 1) from None
-    return root, builder
 
 
 @dataclass
