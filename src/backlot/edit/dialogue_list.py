@@ -149,7 +149,7 @@ def _read(path: Path) -> bytes:
 
 
 def read_translation(
-    path: Path, dialogue: DialogueList, language: str | None = None
+    path: Path, dialogue: DialogueList, language: str | None = None, strict: bool = True
 ) -> Translation:
     """A translated dialogue list (`.csv`, `.xlf` or `.xliff`), checked against `dialogue`.
 
@@ -157,7 +157,8 @@ def read_translation(
     not the line's current text, a missing or empty target, a repeated id, and any file
     that is not well-formed, safe XLIFF 2.0 (or CSV with the export's columns). Lines the
     file leaves out are simply untranslated. `language` (the file name's, say) must agree
-    with the file's own."""
+    with the file's own. Not `strict` (a build reading a translation the script has since
+    moved past), units for lines that are gone or rewritten are left out instead."""
     data = _read(path)
     if path.suffix.lower() == ".csv":
         found, stated = _read_csv(data, path), None
@@ -173,6 +174,11 @@ def read_translation(
     for line_no, line_id, source, target in found:
         if line_id in lines:
             raise BacklotError(f"line {line_id!r} is translated twice", path, line_no)
+        stale = line_id not in originals or (
+            source is not None and not _same(source, originals[line_id])
+        )
+        if stale and not strict:
+            continue
         if line_id not in originals:
             raise BacklotError(f"no line {line_id!r} in the dialogue list", path, line_no)
         if source is not None and not _same(source, originals[line_id]):

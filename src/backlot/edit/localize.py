@@ -116,12 +116,13 @@ def localize_film(
     config: ProjectConfig,
     build_dir: Path,
 ) -> Versions:
-    """A version for every translation the film has; a translation that does not match
-    the cut's dialogue list is one clear error naming its file and line."""
+    """A version for every translation the film has. A line the script has rewritten or cut
+    since it was translated is left out of its version (importing such a file is refused;
+    here the script moved on), so a revision never stops the build."""
     title = config.title or screenplay.title or "Untitled"
     versions = []
     for path in translation_files(config.root):
-        translation = read_translation(path, cut.dialogue, path.stem)
+        translation = read_translation(path, cut.dialogue, path.stem, strict=False)
         versions.append(
             localize_version(translation, screenplay, dialogue, plan, cut, title, build_dir)
         )
