@@ -58,7 +58,15 @@ def test_config_change_reruns_only_the_stage_that_reads_it(film: Path) -> None:
     original = config.read_text()
     config.write_text(original + "\n[breakdown]\npages_per_day = 2.0\n")
     # The schedule changed; the world's dates come from it, and the rest from the world.
-    assert Project(film).build().ran == ["breakdown", "world", "dialogue", "shots", "render"]
+    assert Project(film).build().ran == [
+        "breakdown",
+        "world",
+        "dialogue",
+        "shots",
+        "render",
+        "cut",
+        "versions",
+    ]
     schedule = json.loads((film.parent / "build" / "breakdown.json").read_text())["schedule"]
     assert schedule["eighths_per_day"] == 16
     # A key no stage reads yet changes nothing.
@@ -69,7 +77,7 @@ def test_config_change_reruns_only_the_stage_that_reads_it(film: Path) -> None:
         original.replace("latitude = 33.754", "latitude = 40.0")
         + "\n[breakdown]\npages_per_day = 2.0\n"
     )
-    assert Project(film).build().ran == ["world", "dialogue", "shots", "render"]
+    assert Project(film).build().ran == ["world", "dialogue", "shots", "render", "cut", "versions"]
 
 
 def test_config_errors_name_the_file(tmp_path: Path) -> None:
