@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --no-build
-.venv/bin/ruff check src tests benchmarks
+.venv/bin/ruff check --no-cache src tests benchmarks
 exec .venv/bin/python -m pytest -n 2 "$@"

@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from backlot.errors import BacklotError
+from backlot.render import voice as voice_module
+
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 
@@ -48,3 +51,18 @@ def copy_example(folder: Path) -> Path:
 def film(tmp_path: Path) -> Path:
     """The bundled example copied into tmp, so builds write there."""
     return copy_example(tmp_path / "film")
+
+
+def _espeak_missing() -> str | None:
+    try:
+        voice_module._load()
+    except BacklotError as exc:
+        return str(exc)
+    return None
+
+
+_ESPEAK_MISSING = _espeak_missing()
+needs_espeak = pytest.mark.skipif(
+    _ESPEAK_MISSING is not None, reason=f"libespeak-ng cannot be loaded: {_ESPEAK_MISSING}"
+)
+"""Tests that speak: skipped, with the reason, where libespeak-ng is not installed."""

@@ -18,6 +18,30 @@ def _umask() -> int:
 _UMASK = _umask()
 
 
+def read_input(
+    path: Path, max_bytes: int, what: str, error: type[BacklotError] = BacklotError
+) -> bytes:
+    """The bytes of an input file, refusing (as one `error` naming it) what is missing,
+    not a file, unreadable, larger than `max_bytes` or empty; `what` ('script') names it."""
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise error("not a file", path)
+        if size > max_bytes:
+            raise error(
+                f"file too large ({size / 1e6:.1f} MB; a {what} is under {max_bytes / 1e6:.0f} MB)",
+                path,
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise error("no such file", path) from None
+    except OSError as exc:
+        raise error(f"cannot read ({exc.strerror or exc})", path) from None
+    if not data.strip():
+        raise error(f"empty {what}", path)
+    return data
+
+
 def atomic_write(path: Path, data: bytes | str) -> None:
     """Write `data` to `path` through a temporary file and a rename: never half-written.
 

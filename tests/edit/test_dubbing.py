@@ -15,7 +15,8 @@ from backlot.edit.dubbing import ESPEAK_VOICES, dub_line, dub_voice, espeak_voic
 from backlot.edit.models import DubbedLine, Viseme
 from backlot.errors import BacklotError
 from backlot.render.voice import VoiceSpec, speak
-from tests.edit.test_visemes import check_track, needs_espeak
+from tests.conftest import needs_espeak
+from tests.edit.test_visemes import check_track
 
 LINES = {
     "fr": "Je ne sais pas où il est parti ce matin, avec le chien.",
@@ -109,8 +110,9 @@ def test_a_line_is_fitted_to_the_original_duration(
 @needs_espeak
 def test_the_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
     voice = dub_voice(ORIGINAL, "fr")
-    lines = [dub_line("1-1", LINES["fr"], voice, 2.5, tmp_path / name, "dub/fr")
-             for name in ("a", "b")]
+    lines = [
+        dub_line("1-1", LINES["fr"], voice, 2.5, tmp_path / name, "dub/fr") for name in ("a", "b")
+    ]
     assert lines[0] == lines[1]
     for name in ("audio", "visemes"):
         first, second = (tmp_path / d / getattr(lines[0], name) for d in ("a", "b"))
@@ -152,4 +154,3 @@ def test_bad_lines_are_clear_errors(tmp_path: Path) -> None:
     for target in (0.0, -1.0, float("nan")):
         with pytest.raises(BacklotError, match="target duration"):
             dub_line("1-1", "Bonjour.", voice, target, tmp_path, "dub/fr")
-

@@ -13,11 +13,11 @@ import av
 import numpy as np
 import opentimelineio as otio
 import pytest
-from backlot.edit.subtitles import check_track, norms_for
 
 from backlot.edit.cut import cut_shots
 from backlot.edit.dialogue_list import dialogue_xliff
 from backlot.edit.models import Timeline, Versions
+from backlot.edit.subtitles import check_track, norms_for
 from backlot.project import Project
 from tests.cli_helpers import backlot
 from tests.conftest import TEST_FRAME_SIZE, copy_example

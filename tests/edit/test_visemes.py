@@ -11,23 +11,8 @@ import pytest
 
 from backlot.edit.models import Viseme
 from backlot.edit.visemes import VISEMES, is_pause, viseme_json, viseme_of, visemes
-from backlot.errors import BacklotError
-from backlot.render import voice as voice_module
 from backlot.render.voice import VoiceSpec, speak
-
-
-def _espeak_missing() -> str | None:
-    try:
-        voice_module._load()
-    except BacklotError as exc:
-        return str(exc)
-    return None
-
-
-_MISSING = _espeak_missing()
-needs_espeak = pytest.mark.skipif(
-    _MISSING is not None, reason=f"libespeak-ng cannot be loaded: {_MISSING}"
-)
+from tests.conftest import needs_espeak
 
 VOWELS = {"aa", "E", "ih", "oh", "ou"}
 

@@ -15,20 +15,7 @@ from backlot.render import voice as voice_module
 from backlot.render.voice import SAMPLE_RATE, Speech, VoiceSpec, speak, voice_for, wav_bytes
 from backlot.world.models import CharacterAsset
 from tests.camera.night_run import night_run
-
-
-def _espeak_missing() -> str | None:
-    try:
-        voice_module._load()
-    except BacklotError as exc:
-        return str(exc)
-    return None
-
-
-_MISSING = _espeak_missing()
-needs_espeak = pytest.mark.skipif(
-    _MISSING is not None, reason=f"libespeak-ng cannot be loaded: {_MISSING}"
-)
+from tests.conftest import needs_espeak
 
 SENTENCE = "I told you never to come back here tonight."  # eight words
 MALE = VoiceSpec(name="en-us+m3", rate_wpm=175, pitch=50)

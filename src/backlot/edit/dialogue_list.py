@@ -16,6 +16,7 @@ from pathlib import Path
 from backlot.camera.models import ShotPlan
 from backlot.edit.models import DialogueLine, DialogueList, Translation
 from backlot.errors import BacklotError
+from backlot.fileio import read_input
 from backlot.render.models import ScratchDialogue
 from backlot.render.overlay import timecode
 from backlot.safexml import parse_xml
@@ -132,22 +133,6 @@ def _same(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
-def _read(path: Path) -> bytes:
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise BacklotError(f"file too large (over {MAX_BYTES // 1_000_000} MB)", path)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise BacklotError("no such file", path) from None
-    except IsADirectoryError:
-        raise BacklotError("not a file", path) from None
-    except OSError as exc:
-        raise BacklotError(f"cannot read ({exc.strerror or exc})", path) from None
-    if not data.strip():
-        raise BacklotError("empty translation file", path)
-    return data
-
-
 def read_translation(
     path: Path, dialogue: DialogueList, language: str | None = None, strict: bool = True
 ) -> Translation:
@@ -159,7 +144,7 @@ def read_translation(
     file leaves out are simply untranslated. `language` (the file name's, say) must agree
     with the file's own. Not `strict` (a build reading a translation the script has since
     moved past), units for lines that are gone or rewritten are left out instead."""
-    data = _read(path)
+    data = read_input(path, MAX_BYTES, "translation file")
     if path.suffix.lower() == ".csv":
         found, stated = _read_csv(data, path), None
     else:

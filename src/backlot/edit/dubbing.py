@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from backlot.edit.language import primary_subtag
 from backlot.edit.models import DubbedLine
 from backlot.edit.visemes import viseme_json, visemes
 from backlot.errors import BacklotError
@@ -52,8 +53,7 @@ TRIES = 6
 def espeak_voice(language: str) -> str:
     """The espeak-ng voice for a language tag: 'fr', 'fr-CA', 'es-419', 'zh-Hans' (the
     primary subtag decides); a language espeak is not set up for here is a BacklotError."""
-    primary = language.strip().replace("_", "-").split("-", 1)[0].lower()
-    voice = ESPEAK_VOICES.get(primary)
+    voice = ESPEAK_VOICES.get(primary_subtag(language))
     if voice is None:
         known = ", ".join(sorted(ESPEAK_VOICES))
         raise BacklotError(f"no dubbing voice for language {language!r} (known: {known})")

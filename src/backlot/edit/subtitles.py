@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from fractions import Fraction
 
+from backlot.edit.language import primary_subtag
 from backlot.edit.models import (
     DialogueLine,
     Shot,
@@ -75,12 +76,8 @@ ET.register_namespace("tts", TTS_NS)
 # --- norms ---------------------------------------------------------------------------------
 
 
-def _primary(language: str) -> str:
-    return language.strip().replace("_", "-").split("-", 1)[0].lower()
-
-
 def _is_cjk(language: str) -> bool:
-    return _primary(language) in CJK
+    return primary_subtag(language) in CJK
 
 
 def norms_for(language: str) -> SubtitleNorms:

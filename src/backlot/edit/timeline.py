@@ -23,7 +23,7 @@ from backlot.camera.models import Shot
 from backlot.edit.models import Clip
 from backlot.errors import BacklotError
 from backlot.fileio import atomic_write
-from backlot.render.models import Takes
+from backlot.render.models import Take, Takes
 from backlot.script.models import Scene
 
 RECORD_START_HOURS = 1
@@ -50,7 +50,7 @@ class Sound:
 def choose_takes(takes: Takes, selects: dict[str, int]) -> list[Clip]:
     """Each planned shot's chosen take (the current one unless `selects` names another),
     laid end to end. An unknown shot or take number is one clear error."""
-    by_shot: dict[str, dict[int, object]] = {}
+    by_shot: dict[str, dict[int, Take]] = {}
     for take in [*takes.takes, *takes.earlier]:
         by_shot.setdefault(take.shot, {})[take.number] = take
     current = {take.shot: take.number for take in takes.takes}
@@ -67,11 +67,11 @@ def choose_takes(takes: Takes, selects: dict[str, int]) -> list[Clip]:
             Clip(
                 shot=take.shot,
                 scene=take.scene,
-                take=chosen.number,  # type: ignore[attr-defined]
+                take=chosen.number,
                 record_in=record,
-                frames=chosen.frames,  # type: ignore[attr-defined]
-                media=chosen.video,  # type: ignore[attr-defined]
-                inputs=chosen.inputs,  # type: ignore[attr-defined]
+                frames=chosen.frames,
+                media=chosen.video,
+                inputs=chosen.inputs,
             )
         )
         record += clips[-1].frames

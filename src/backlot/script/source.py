@@ -6,6 +6,7 @@ import codecs
 from pathlib import Path
 
 from backlot.errors import ScriptError
+from backlot.fileio import read_input
 from backlot.script.fdx import read_fdx
 from backlot.script.fountain import parse_fountain
 from backlot.script.models import Screenplay
@@ -51,24 +52,7 @@ def decode_script(data: bytes, path: str) -> tuple[str, list[str]]:
 
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, refusing what is missing, unreadable, oversized or empty."""
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise ScriptError("not a file", path)
-        if size > MAX_SCRIPT_BYTES:
-            raise ScriptError(
-                f"file too large ({size / 1e6:.1f} MB; a screenplay is under "
-                f"{MAX_SCRIPT_BYTES / 1e6:.0f} MB)",
-                path,
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ScriptError("no such file", path) from None
-    except OSError as exc:
-        raise ScriptError(f"cannot read ({exc.strerror or exc})", path) from None
-    if not data.strip():
-        raise ScriptError("empty script", path)
-    return data
+    return read_input(path, MAX_SCRIPT_BYTES, "script", ScriptError)
 
 
 def is_fdx(path: Path, data: bytes) -> bool:
