@@ -12,11 +12,11 @@ set and above the floor; and the planning time (goal: a feature under 10 s).
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from rich.console import Console
@@ -25,9 +25,9 @@ from rich.table import Table
 from backlot.breakdown import analyze
 from backlot.camera import plan_shots
 from backlot.camera.blocking import pose_at, seated_at
-from backlot.camera.cameras import jump_cut, line_side, pair_of, side_of
 from backlot.camera.framing import framing_error
 from backlot.camera.models import Move, ShotPlan
+from backlot.camera.rules import check_rules
 from backlot.config import ProjectConfig
 from backlot.script import load
 from backlot.world import build_world
@@ -38,68 +38,43 @@ FRAMED = ("single", "reaction", "ots")
 
 
 def compliance(plan: ShotPlan, world: World) -> dict[str, float | int]:
-    """The rules, measured on a plan."""
+    """The rules, measured on a plan: framing here, the rest as `camera/rules.py` counts."""
     heights = {c.id: c.look.height_m for c in world.characters}
-    setups = {s.number: s for s in world.scenes}
-    sets = {s.id: s for s in world.sets}
-    errors, same_side, cuts, inside = [], [0, 0], [0, 0], [0, 0]
-    for scene, shots in itertools.groupby(plan.shots, key=lambda s: s.scene):
-        shots = list(shots)
-        paths = {p.character: p for p in plan.blocking[scene]}
-        setup = setups[scene]
-        w, h, d = sets[setup.set].dimensions
-        sides: dict[tuple[str, str], list[bool]] = {}
-        pair, line = None, None
-        for shot in shots:
-            for key in shot.keys:
-                x, y, z = key.position
-                inside[0] += abs(x) <= w / 2 and abs(z) <= d / 2 and 0 < y <= max(h, 0.5)
-                inside[1] += 1
-            main = shot.subjects[0] if shot.subjects else None
-            shot_pair = pair_of(shot.subjects, paths)
-            if shot_pair is not None and shot_pair != pair:
-                pair, line = shot_pair, line_side(paths, shot_pair, shot.start_frame)
-            if pair is not None and line is not None and main in pair:
-                sides.setdefault(pair, []).append(side_of(line, shot.keys[0].position) >= 0)
-            if shot.move is not Move.STATIC or shot.type.value not in FRAMED or main not in paths:
-                continue
-            x, z, _ = pose_at(paths[main], shot.start_frame)
-            if pose_at(paths[main], shot.start_frame + shot.frames - 1)[:2] != (x, z):
-                continue
-            key = shot.keys[0]
-            errors.append(
-                framing_error(
-                    key.position,
-                    key.target,
-                    (x, 0.0, z),
-                    heights[main],
-                    shot.size,
-                    shot.lens_mm,
-                    (24.89, 18.66),
-                    plan.resolution,
-                    seated=seated_at(paths[main], shot.start_frame),
-                )
+    errors = []
+    for shot in plan.shots:
+        paths = {p.character: p for p in plan.blocking[shot.scene]}
+        main = shot.subjects[0] if shot.subjects else None
+        if shot.move is not Move.STATIC or shot.type.value not in FRAMED or main not in paths:
+            continue
+        x, z, _ = pose_at(paths[main], shot.start_frame)
+        if pose_at(paths[main], shot.start_frame + shot.frames - 1)[:2] != (x, z):
+            continue
+        key = shot.keys[0]
+        errors.append(
+            framing_error(
+                key.position,
+                key.target,
+                (x, 0.0, z),
+                heights[main],
+                shot.size,
+                shot.lens_mm,
+                (24.89, 18.66),
+                plan.resolution,
+                seated=seated_at(paths[main], shot.start_frame),
             )
-        for pair_sides in sides.values():
-            same_side[0] += max(pair_sides.count(True), pair_sides.count(False))
-            same_side[1] += len(pair_sides)
-        for a, b in itertools.pairwise(shots):
-            if not a.subjects or not b.subjects or a.subjects[0] != b.subjects[0]:
-                continue
-            if a.subjects[0] not in paths:
-                continue
-            first = paths[a.subjects[0]].keys[0]
-            subject = (first[1], 0.0, first[2])
-            cuts[0] += not jump_cut(a.keys[-1], b.keys[0], subject, a.size, b.size)
-            cuts[1] += 1
+        )
+    report = check_rules(plan, world)
+    moves = Counter(shot.move.value for shot in plan.shots)
     return {
         "shots": len(plan.shots),
         "framed": len(errors),
         "framing_within_5pct": sum(e <= 0.05 for e in errors) / len(errors) if errors else 1.0,
         "framing_error_max": max(errors, default=0.0),
-        "rule_180": same_side[0] / same_side[1] if same_side[1] else 1.0,
-        "rule_30": cuts[0] / cuts[1] if cuts[1] else 1.0,
-        "camera_inside": inside[0] / inside[1] if inside[1] else 1.0,
+        "rule_180": report.kept_180 / report.cuts_180 if report.cuts_180 else 1.0,
+        "rule_30": report.kept_30 / report.cuts_30 if report.cuts_30 else 1.0,
+        "head_visible": report.head_visible / report.shots if report.shots else 1.0,
+        "camera_inside": report.inside / report.shots if report.shots else 1.0,
+        "moves": len(moves),
     }
 
 

@@ -81,8 +81,11 @@ def test_static_singles_are_framed_within_five_percent(built) -> None:
             plan.resolution,
             seated=seated_at(path, shot.start_frame),
         )
-        # Clamping a camera inside a small set (the taxi) can cost framing; report it.
-        assert error <= 0.05 or _clamped(key.position, world, shot.scene), (shot.id, error)
+        # Clamping a camera inside a small set (the taxi), or raising it over a container
+        # that hid the subject, can cost framing; the shot's reason says so.
+        compromised = "pulled in" in shot.reason or "raised" in shot.reason
+        assert error <= 0.05 or compromised, (shot.id, error)
+        assert compromised or not _clamped(key.position, world, shot.scene), shot.id
         checked += 1
     assert checked >= 5
 

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import json
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backlot.breakdown.models import Breakdown
-from backlot.camera.blocking import block_scene, landmarks_at
+from backlot.camera.blocking import block_scene, landmarks_at, pose_at
 from backlot.camera.cameras import (
     SIZES,
+    SceneSpace,
+    candidates,
+    fits,
     group_in_frame,
     jump_cut,
-    line_side,
     pair_of,
-    place,
-    side_of,
 )
-from backlot.camera.coverage import plan_coverage
+from backlot.camera.coverage import ShotSpec, plan_coverage
 from backlot.camera.formats import camera_record, realestate10k, shotlist_csv
 from backlot.camera.gltf_camera import write_camera_gltf
 from backlot.camera.ids import assign_ids
@@ -29,8 +28,19 @@ from backlot.camera.models import (
     Shot,
     ShotPlan,
     ShotSize,
+    Vec3,
 )
+from backlot.camera.occlusion import HEAD_VISIBLE_SHARE, Occluders
 from backlot.camera.report import scene_plot_svg, shotlist_html
+from backlot.camera.rules import (
+    check_rules,
+    eyes_at,
+    head_visible,
+    keeps_side,
+    pair_line,
+    sampled,
+    watched,
+)
 from backlot.camera.timing import scene_timing
 from backlot.camera.usd_camera import write_shot_camera
 from backlot.fileio import atomic_write
@@ -67,6 +77,7 @@ def plan_shots(
     spoken: dict[str, dict[int, float]] = {}
     for line in dialogue.lines if dialogue else []:
         spoken.setdefault(line.scene, {})[line.element] = line.duration_s
+    occluders = {s.id: Occluders(s) for s in world.sets}
     seen_sets: set[str] = set()
     timings, blocking, shots = [], {}, []
     first_lines: list[str] = []
@@ -85,52 +96,25 @@ def plan_shots(
             scene.number, row, setup, setup.set not in seen_sets, timing, scene, cast_ids
         )
         seen_sets.add(setup.set)
-        # Each pair that talks has its line; the first shot of the pair picks the side and
-        # the rest keep to it. A single on one of them is held to the current pair's line.
+        space = SceneSpace(asset, by_character, heights, settings, resolution)
+        # The 180° rule holds each cut to the side of the pair's line the last shot of the
+        # pair ended on; the first shot of a pair chooses the side.
         pair: tuple[str, str] | None = None
-        line, master_side = None, 0.0
+        held: Shot | None = None
         last: Shot | None = None
         for spec in specs:
-            lens = settings.lenses_mm.get(spec.type.value, 35.0)
-            size = spec.size
             shot_pair = pair_of(spec.subjects, by_character)
             if shot_pair is not None and shot_pair != pair:
-                pair = shot_pair
-                line, master_side = line_side(by_character, pair, spec.start_frame), 0.0
-            held = pair is not None and bool(spec.subjects) and spec.subjects[0] in pair
-            placed = partial(
-                place,
-                spec.type,
-                move=spec.move,
-                subjects=spec.subjects,
-                frames=(spec.start_frame, spec.frames),
-                paths=by_character,
-                heights=heights,
-                asset=asset,
-                focal_mm=lens,
-                config=settings,
-                resolution=resolution,
-                line=line if held else None,
-                master_side=master_side,
+                pair, held = shot_pair, None
+            holds = pair is not None and bool(spec.subjects) and spec.subjects[0] in pair
+            side = None
+            if holds and held is not None and pair is not None:
+                line = pair_line(by_character, pair, spec.start_frame)
+                side = (line, held.keys[-1]) if line is not None else None
+            lens = settings.lenses_mm.get(spec.type.value, 35.0)
+            size, keys, visible, compromise = _choose(
+                spec, space, occluders[asset.id], lens, side, last
             )
-            keys = placed(size)
-            if last is not None and _jump_cut(last, spec.subjects, size, keys, by_character):
-                # Too like the last cut on the same subject: two sizes tighter.
-                size = SIZES[min(len(SIZES) - 1, SIZES.index(size) + 2)]
-                keys = placed(size)
-            # A group shot is as wide as it must be for everyone in it to be seen.
-            while (
-                len(spec.subjects) > 1
-                and keys
-                and SIZES.index(size) > SIZES.index(ShotSize.WS)
-                and not group_in_frame(
-                    keys[0], spec.subjects, by_character, heights, settings.sensor_mm, resolution
-                )
-            ):
-                size = SIZES[SIZES.index(size) - 1]
-                keys = placed(size)
-            if held and line is not None and master_side == 0.0 and keys:
-                master_side = 1.0 if side_of(line, keys[0].position) >= 0 else -1.0
             shot = Shot(
                 id="",
                 scene=scene.number,
@@ -144,11 +128,14 @@ def plan_shots(
                 description=spec.description,
                 elements=spec.elements,
                 keys=keys,
-                reason=spec.reason,
+                reason=f"{spec.reason}; {compromise}" if compromise else spec.reason,
+                head_visible=round(visible, 4),
             )
             shots.append(shot)
             first_lines.append(scene.elements[spec.elements[0]].text if spec.elements else "")
             last = shot
+            if holds:
+                held = shot
         timings.append(timing)
         blocking[scene.number] = paths
     named, retired = assign_ids(list(zip(shots, first_lines, strict=True)), previous)
@@ -164,6 +151,74 @@ def plan_shots(
     )
 
 
+def _choose(
+    spec: ShotSpec,
+    space: SceneSpace,
+    occluders: Occluders,
+    lens: float,
+    side: tuple[tuple[Vec3, Vec3], CameraKey] | None,
+    last: Shot | None,
+) -> tuple[ShotSize, list[CameraKey], float, str]:
+    """The shot's size and camera: the first candidate that keeps every rule, else the one
+    that keeps the most (in the rules' order of weight: 180°, 30°, everyone in frame, on
+    the set, eyes seen); with the share of frames its subjects' eyes are seen, and what
+    the framing gave up for the rules."""
+    index = SIZES.index(spec.size)
+    sizes = [spec.size]
+    if len(spec.subjects) > 1:
+        # A group shot is as wide as it must be for everyone in it to be seen.
+        sizes += SIZES[index - 1 : SIZES.index(ShotSize.WS) : -1] if index > 1 else []
+    # Too like the last cut on the same subject: two sizes tighter, else two wider.
+    sizes += [SIZES[min(len(SIZES) - 1, index + 2)], SIZES[max(0, index - 2)]]
+    frames = sampled(spec.start_frame, spec.frames)
+    seen = watched(spec.type, spec.subjects, space.paths)
+    eyes = eyes_at(frames, seen, space.paths, space.heights, space.asset)
+    seed = f"{last.scene if last else ''}:{spec.start_frame}:{','.join(spec.subjects)}"
+    best: tuple[tuple, ShotSize, list[CameraKey], str] | None = None
+    for size in dict.fromkeys(sizes):
+        ruled_out: set[float] = set()
+        for angle, keys, compromise in candidates(
+            spec.type,
+            size,
+            spec.move,
+            spec.subjects,
+            (spec.start_frame, spec.frames),
+            space,
+            lens,
+            seed,
+        ):
+            if angle in ruled_out:
+                continue
+            checks = (
+                side is None or keeps_side(side[0], side[1], keys[0]),
+                last is None or not _jump_cut(last, spec.subjects, size, keys, space.paths),
+                len(spec.subjects) < 2
+                or group_in_frame(
+                    keys[0],
+                    spec.subjects,
+                    space.paths,
+                    space.heights,
+                    space.config.sensor_mm,
+                    space.resolution,
+                ),
+                fits(keys, space),
+            )
+            # The ray casts only where the other rules hold: the dearest test goes last.
+            visible = head_visible(keys, frames, eyes, occluders) if all(checks) else 0.0
+            if visible >= HEAD_VISIBLE_SHARE:
+                return size, keys, visible, compromise
+            score = (*checks, visible)
+            if best is None or score > best[0]:
+                best = (score, size, keys, compromise)
+            if not checks[0] or not checks[2]:
+                # Another lens at an angle that crosses the line crosses it too; one that
+                # leaves someone out of the group leaves them out too.
+                ruled_out.add(angle)
+    assert best is not None  # every size yields at least one candidate
+    _, size, keys, compromise = best
+    return size, keys, head_visible(keys, frames, eyes, occluders), compromise
+
+
 def _jump_cut(
     previous: Shot,
     subjects: list[str],
@@ -176,9 +231,8 @@ def _jump_cut(
         return False
     if subjects[0] not in paths or not previous.keys or not keys:
         return False
-    first = paths[subjects[0]].keys[0]
-    subject = (first[1], 0.0, first[2])
-    return jump_cut(previous.keys[-1], keys[0], subject, previous.size, size)
+    x, z, _ = pose_at(paths[subjects[0]], keys[0].frame)
+    return jump_cut(previous.keys[-1], keys[0], (x, 0.0, z), previous.size, size)
 
 
 def run(
@@ -202,13 +256,15 @@ def export(
     world: World,
     dialogue: ScratchDialogue,
 ) -> list[Path]:
-    """shotlist.csv and shotlist.html; per shot camera.txt (RealEstate10K) and camera.json;
-    per scene blocking.json (per frame, each character's landmarks in world metres) and a
-    top-down plot.svg of the set, marks, paths and cameras."""
+    """shotlist.csv and shotlist.html; rules.json (the rules kept and broken); per shot
+    camera.txt (RealEstate10K) and camera.json; per scene blocking.json (per frame, each
+    character's landmarks in world metres) and a top-down plot.svg of the set, marks,
+    paths and cameras."""
     settings: CameraConfig = config.camera
     files = {
         build_dir / "shotlist.csv": shotlist_csv(plan),
         build_dir / "shotlist.html": shotlist_html(plan),
+        build_dir / "rules.json": check_rules(plan, world).model_dump_json(indent=2),
     }
     sets = {s.id: s for s in world.sets}
     for setup in world.scenes:
@@ -255,7 +311,7 @@ def export(
 
 STAGE = Stage(
     name="shots",
-    version="6",
+    version="7",
     model=ShotPlan,
     run=run,
     inputs=("screenplay", "breakdown", "world", "dialogue"),

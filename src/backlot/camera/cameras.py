@@ -1,20 +1,30 @@
-"""Placing each shot's camera: keyframes from the framing math, on one side of the line.
+"""Placing each shot's camera: candidate keyframed paths from the framing math and the move.
 
-The 180° rule: for a scene, every camera stays on one side of the line through its first
-two subjects (the side the master chose). The 30° rule: a cut to the same subject moves
-the camera by at least 30° or changes the size by two steps; a shot that would not is made
-two sizes tighter (or wider, at the end of the scale).
+A shot's camera is chosen from candidates, in order of preference: the idiom's angle off
+the subject's facing, then the mirror angle, then wider angles on both sides; for each, the
+shot's lens, or a shorter one where the longer would leave the set. The planner
+(`camera/__init__.py`) takes the first candidate that keeps every rule (`camera/rules.py`).
+
+Moves, as a crew would rig them: a dolly in starts two sizes wider, a dolly out ends two
+sizes wider; a pan turns on a fixed head; a truck runs beside the subject (profile), a
+follow keeps ahead of it, a handheld follows closer with a seeded operator's sway; a
+pedestal rises or sinks with the subject's eyes (sit, stand); a crane comes down from
+above onto the framing; an arc circles the subject by 30° with the move's ease.
 """
 
 from __future__ import annotations
 
 import math
-from functools import partial
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
 from backlot.camera.blocking import landmarks_at, pose_at, seated_at
-from backlot.camera.framing import frame_subject, intrinsics, look_at, project
+from backlot.camera.formats import path_at
+from backlot.camera.framing import frame_subject, intrinsics, project_point
 from backlot.camera.models import (
     CameraConfig,
     CameraKey,
@@ -42,6 +52,51 @@ SIDE = {
     ShotType.INSERT: 15.0,
     ShotType.POV: 0.0,
 }
+# Further angles tried, on both sides, when the idiom's own angle breaks a rule.
+WIDER_ANGLES = (25.0, 50.0, 75.0)
+GROUPS = frozenset({ShotType.TWO_SHOT, ShotType.MASTER, ShotType.ESTABLISHING})
+
+TRACK_KEY_FRAMES = 24
+"""A truck or follow re-frames its moving subject once a second; the spline joins them."""
+HANDHELD_KEY_FRAMES = 6
+PATH_CHECK_FRAMES = 4
+HANDHELD_SWAY_M = (0.02, 0.04)
+"""Standard deviation of the operator's sway at the lens and at the aim point, metres."""
+RISES_M = (0.3, 0.6)
+"""How far a camera is raised, keeping its aim, to see over what hides the subject."""
+ARC_DEGREES = 30.0
+ARC_KEYS = 5
+CRANE_RISE_M = 3.0
+"""How far above its final framing a crane starts (a jib arm's reach)."""
+
+
+class Candidate(NamedTuple):
+    """One way to film a shot: the angle off the subject's facing and the camera's keys."""
+
+    angle: float
+    keys: list[CameraKey]
+    compromise: str = ""
+    """What the framing gave up for the rules (a camera pulled in or raised), if anything."""
+
+
+@dataclass(frozen=True)
+class SceneSpace:
+    """What placing a camera in one scene needs: the set, the blocking and the lenses."""
+
+    asset: SetAsset
+    paths: dict[str, CharacterPath]
+    heights: dict[str, float]
+    config: CameraConfig
+    resolution: tuple[int, int]
+    solids: np.ndarray = field(init=False, repr=False, compare=False)
+    """The set's parts as rows of (x0, z0, x1, z1, y0, y1): what a camera cannot stand in."""
+
+    def __post_init__(self) -> None:
+        rows = [
+            (*footprint(part), part.position[1], part.position[1] + part.size[1])
+            for part in self.asset.parts
+        ]
+        object.__setattr__(self, "solids", np.array(rows, dtype=float).reshape(-1, 6))
 
 
 def pair_of(subjects: list[str], paths: dict[str, CharacterPath]) -> tuple[str, str] | None:
@@ -64,63 +119,194 @@ def side_of(line: tuple[Vec3, Vec3], point: Vec3) -> float:
     return (bx - ax) * (point[2] - az) - (bz - az) * (point[0] - ax)
 
 
-def place(
+def candidates(
     shot_type: ShotType,
     size: ShotSize,
     move: Move,
     subjects: list[str],
     frames: tuple[int, int],
-    paths: dict[str, CharacterPath],
-    heights: dict[str, float],
-    asset: SetAsset,
+    space: SceneSpace,
     focal_mm: float,
-    config: CameraConfig,
-    resolution: tuple[int, int],
-    line: tuple[Vec3, Vec3] | None,
-    master_side: float,
-) -> list[CameraKey]:
-    """Keyframes of one shot: where the camera stands and what it looks at.
+    seed: str,
+) -> Iterator[Candidate]:
+    """Candidate camera paths for a shot, most preferred first, each with its angle.
 
-    When the lens asked for would put the camera outside the set (a long lens in a small
-    room), a shorter one is used, as a DP would; only if none fits is the camera pulled in.
+    For each angle, the shot's lens, then each shorter one that keeps the camera on the
+    set, as a DP would in a small room (a shorter lens also comes closer, in front of what
+    hid the subject); if none fits, the camera is pulled in. Last, the first angles with
+    the camera raised over what stands between (a seat back in a car).
     """
     start, length = frames
     end = start + max(0, length - 1)
-    if not subjects or subjects[0] not in paths:
-        return _set_view(asset, start, end, focal_mm, move)
-    shorter = [f for f in FALLBACK_LENSES_MM if f < focal_mm]
-    for lens in [focal_mm, *shorter]:
-        keys = []
-        for frame, key_size in _key_sizes(move, size, start, end):
-            centre, facing, height = _subject(shot_type, subjects, paths, heights, frame)
-            aim = partial(
-                frame_subject,
-                centre,
-                facing,
-                height,
-                key_size,
-                lens,
-                config.sensor_mm,
-                resolution,
-                seated=_seated(shot_type, subjects, paths, frame),
+    if not subjects or subjects[0] not in space.paths:
+        yield Candidate(0.0, _set_view(space.asset, start, end, focal_mm, move))
+        return
+    base = SIDE[shot_type]
+    angles = [base, -base] if base else [0.0]
+    for extra in WIDER_ANGLES:
+        angles += [base + extra, -(base + extra)]
+    if shot_type in GROUPS:
+        # A group faces the camera across the pair either way: the reverse too.
+        angles += [angle + 180.0 for angle in angles]
+    lenses = [focal_mm, *(f for f in FALLBACK_LENSES_MM if f < focal_mm)]
+    firsts: list[tuple[float, list[CameraKey]]] = []
+    for angle in angles:
+        keys: list[CameraKey] = []
+        fitted = False
+        for lens in lenses:
+            keys = _path(shot_type, size, move, subjects, start, end, space, lens, angle, seed)
+            if fits(keys, space):
+                fitted = True
+                yield Candidate(angle, keys)
+        if not fitted:
+            keys = [
+                k.model_copy(update={"position": _inside(k.position, space.asset)}) for k in keys
+            ]
+            yield Candidate(angle, keys, "pulled in to stay on the set")
+        if len(firsts) < 2:
+            firsts.append((angle, keys))
+    for rise in RISES_M:
+        for angle, keys in firsts:
+            raised = [k.model_copy(update={"position": _raise(k.position, rise)}) for k in keys]
+            if fits(raised, space):
+                # A raise is a new way of seeing: its own angle for the chooser.
+                yield Candidate(angle + rise, raised, f"raised {rise} m to see over the set")
+
+
+def _raise(position: Vec3, rise: float) -> Vec3:
+    return (position[0], round(position[1] + rise, 4), position[2])
+
+
+def _path(
+    shot_type: ShotType,
+    size: ShotSize,
+    move: Move,
+    subjects: list[str],
+    start: int,
+    end: int,
+    space: SceneSpace,
+    lens: float,
+    angle: float,
+    seed: str,
+) -> list[CameraKey]:
+    """The keyframes of one candidate: the move's keys, each framed by the framing math."""
+
+    def key(frame: int, key_size: ShotSize, side: float = angle) -> CameraKey:
+        centre, facing, height = _subject(shot_type, subjects, space.paths, space.heights, frame)
+        position, target = frame_subject(
+            centre,
+            facing,
+            height,
+            key_size,
+            lens,
+            space.config.sensor_mm,
+            space.resolution,
+            side=side,
+            seated=_seated(shot_type, subjects, space.paths, frame),
+        )
+        return CameraKey(frame=frame, position=position, target=target, focal_mm=lens)
+
+    if end <= start or move is Move.STATIC:
+        return [key(start, size)]
+    wider = SIZES[max(0, SIZES.index(size) - 2)]
+    if move is Move.DOLLY_IN:
+        return [key(start, wider), key(end, size)]
+    if move is Move.DOLLY_OUT:
+        return [key(start, size), key(end, wider)]
+    if move is Move.PAN:
+        first, last = key(start, size), key(end, size)
+        return [first, _panned(first, last, end)]
+    if move is Move.PEDESTAL:
+        first, last = key(start, size), key(end, size)
+        return [first, _raised(first, last)]
+    if move is Move.CRANE:
+        last = key(end, size)
+        top = min(last.position[1] + CRANE_RISE_M, space.asset.dimensions[1] - 0.2)
+        high = (last.position[0], max(top, last.position[1]), last.position[2])
+        return [last.model_copy(update={"frame": start, "position": high}), last]
+    if move is Move.ARC:
+        steps = [i / (ARC_KEYS - 1) for i in range(ARC_KEYS)]
+        sweep = [angle - ARC_DEGREES / 2 + ARC_DEGREES * t * t * (3 - 2 * t) for t in steps]
+        frames = [round(start + (end - start) * t) for t in steps]
+        return _tracked(key, shot_type, size, list(zip(frames, sweep, strict=True)))
+    if move is Move.TRUCK:
+        # Beside the subject (in profile), on the side the angle leans to.
+        side = angle + math.copysign(90.0 - abs(SIDE[shot_type]), angle or 1.0)
+        return _tracked(
+            key, shot_type, size, [(f, side) for f in _every(start, end, TRACK_KEY_FRAMES)]
+        )
+    if move is Move.HANDHELD:
+        rng = random.Random(f"{seed}:{angle}:{lens}")
+        sway, aim = HANDHELD_SWAY_M
+        steps = [(f, angle) for f in _every(start, end, HANDHELD_KEY_FRAMES)]
+        return [
+            k.model_copy(
+                update={
+                    "position": _jitter(k.position, sway, rng),
+                    "target": _jitter(k.target, aim, rng),
+                }
             )
-            position, target = aim(side=SIDE[shot_type])
-            if line is not None and side_of(line, position) * master_side < 0:
-                position, target = aim(side=-SIDE[shot_type])  # back across the line
-            keys.append(CameraKey(frame=frame, position=position, target=target, focal_mm=lens))
-        if all(_fits(key.position, asset) for key in keys):
-            return keys
-    return [key.model_copy(update={"position": _inside(key.position, asset)}) for key in keys]
+            for k in _tracked(key, shot_type, size, steps)
+        ]
+    # FOLLOW and TILT: re-framed as the subject moves.
+    return _tracked(
+        key, shot_type, size, [(f, angle) for f in _every(start, end, TRACK_KEY_FRAMES)]
+    )
 
 
-def _key_sizes(move: Move, size: ShotSize, start: int, end: int) -> list[tuple[int, ShotSize]]:
-    """A dolly-in starts two sizes wider; a follow re-frames at its end; others hold."""
-    if move is Move.DOLLY_IN and end > start:
-        wider = SIZES[max(0, SIZES.index(size) - 2)]
-        return [(start, wider), (end, size)]
-    if move in (Move.FOLLOW, Move.PAN, Move.TRUCK) and end > start:
-        return [(start, size), (end, size)]
-    return [(start, size)]
+def _tracked(
+    key: Callable[[int, ShotSize, float], CameraKey],
+    shot_type: ShotType,
+    size: ShotSize,
+    steps: list[tuple[int, float]],
+) -> list[CameraKey]:
+    """Keys that follow the subject at each (frame, angle). A group is framed across the
+    line between its members, which turns over when they pass each other: each key then
+    takes whichever of the two sides is nearer the key before, so the camera does not
+    swing round the set."""
+    keys: list[CameraKey] = []
+    for frame, side in steps:
+        made = key(frame, size, side)
+        if shot_type in GROUPS and keys:
+            other = key(frame, size, side + 180.0)
+            if math.dist(other.position, keys[-1].position) < math.dist(
+                made.position, keys[-1].position
+            ):
+                made = other
+        keys.append(made)
+    return keys
+
+
+def _every(start: int, end: int, step: int) -> list[int]:
+    """Key frames from `start` to `end` about `step` apart, both ends included."""
+    count = max(1, round((end - start) / step))
+    return [round(start + (end - start) * i / count) for i in range(count + 1)]
+
+
+def _jitter(point: Vec3, sigma: float, rng: random.Random) -> Vec3:
+    return tuple(round(v + rng.gauss(0.0, sigma), 4) for v in point)  # type: ignore[return-value]
+
+
+def _panned(first: CameraKey, last: CameraKey, frame: int) -> CameraKey:
+    """The pan's last key: the head stays where it stood and turns to the end framing."""
+    (px, _, pz), (tx, ty, tz) = first.position, first.target
+    _, (mx, _, mz) = last.position, last.target
+    # From the fixed head: the bearing of the end framing's aim point less the start's.
+    turn = math.atan2(mx - px, mz - pz) - math.atan2(tx - px, tz - pz)
+    c, s = math.cos(turn), math.sin(turn)
+    dx, dz = tx - px, tz - pz
+    target = (px + dx * c + dz * s, ty, pz - dx * s + dz * c)
+    return first.model_copy(update={"frame": frame, "target": target})
+
+
+def _raised(first: CameraKey, last: CameraKey) -> CameraKey:
+    """The pedestal's last key: the column stays put and rises (or sinks) to the end
+    framing's height, aimed as that framing is."""
+    rise = last.position[1] - first.position[1]
+    tilt = last.target[1] - last.position[1]
+    position = (first.position[0], first.position[1] + rise, first.position[2])
+    target = (first.target[0], position[1] + tilt, first.target[2])
+    return last.model_copy(update={"position": position, "target": target})
 
 
 def _seated(
@@ -160,8 +346,8 @@ def _set_view(
     asset: SetAsset, start: int, end: int, focal_mm: float, move: Move
 ) -> list[CameraKey]:
     """No one to frame: a wide view across the set from near one corner, at eye level."""
-    w, _, d = asset.dimensions
-    position = (-0.4 * w, 1.6, 0.4 * d)
+    w, h, d = asset.dimensions
+    position = _inside((-0.4 * w, 1.6, 0.4 * d), asset)
     target = (0.0, 1.2, 0.0)
     keys = [CameraKey(frame=start, position=position, target=target, focal_mm=focal_mm)]
     if move is Move.PAN and end > start:
@@ -170,29 +356,50 @@ def _set_view(
                 frame=end, position=position, target=(0.2 * w, 1.2, -0.1 * d), focal_mm=focal_mm
             )
         )
+    elif move is Move.CRANE and end > start:
+        high = (
+            position[0],
+            max(position[1], min(position[1] + CRANE_RISE_M, h - 0.2)),
+            position[2],
+        )
+        keys = [
+            keys[0].model_copy(update={"position": high}),
+            keys[0].model_copy(update={"frame": end}),
+        ]
     return keys
 
 
-def _fits(position: Vec3, asset: SetAsset) -> bool:
-    """On the set, above the floor, and not inside one of its solids (a building)."""
-    if _inside(position, asset) != tuple(round(v, 4) for v in position):
+def fits(keys: list[CameraKey], space: SceneSpace) -> bool:
+    """Every key on the set, above the floor, and not inside one of its solids (a building)."""
+    positions = [key.position for key in keys]
+    if len(keys) > 2:
+        # A spline through many keys can swing wide of them between keys.
+        first, last = keys[0].frame, keys[-1].frame
+        positions += [path_at(keys, f)[0] for f in range(first, last, PATH_CHECK_FRAMES)]
+    points = np.array(positions, dtype=float)
+    low, high = _bounds(space.asset)
+    # `_inside` rounds to 0.1 mm: a point it would not move is on the set.
+    if np.any(points < low - 5e-5) or np.any(points > high + 5e-5):
         return False
-    x, y, z = position
-    for part in asset.parts:
-        x0, z0, x1, z1 = footprint(part)
-        base = part.position[1]
-        if x0 < x < x1 and z0 < z < z1 and base < y < base + part.size[1]:
-            return False
-    return True
+    x, y, z = points[:, None, 0], points[:, None, 1], points[:, None, 2]
+    s = space.solids
+    within = (s[:, 0] < x) & (x < s[:, 2]) & (s[:, 1] < z) & (z < s[:, 3])
+    return not np.any(within & (s[:, 4] < y) & (y < s[:, 5]))
+
+
+def _bounds(asset: SetAsset) -> tuple[np.ndarray, np.ndarray]:
+    """Where a camera may stand: 0.2 m in from the set's edges and ceiling, 0.3 m up."""
+    w, h, d = asset.dimensions
+    low = np.array([-w / 2 + 0.2, 0.3, -d / 2 + 0.2])
+    high = np.array([w / 2 - 0.2, max(0.5, h - 0.2), d / 2 - 0.2])
+    return low, high
 
 
 def _inside(position: Vec3, asset: SetAsset) -> Vec3:
     """The camera stays on the set and above the floor."""
-    w, h, d = asset.dimensions
-    x = float(np.clip(position[0], -w / 2 + 0.2, w / 2 - 0.2))
-    y = float(np.clip(position[1], 0.3, max(0.5, h - 0.2)))
-    z = float(np.clip(position[2], -d / 2 + 0.2, d / 2 - 0.2))
-    return (round(x, 4), round(y, 4), round(z, 4))
+    low, high = _bounds(asset)
+    x, y, z = np.clip(np.asarray(position, dtype=float), low, high)
+    return (round(float(x), 4), round(float(y), 4), round(float(z), 4))
 
 
 def view_angle(key: CameraKey, subject: Vec3) -> float:
@@ -226,12 +433,8 @@ def group_in_frame(
     for subject in subjects:
         if subject not in paths:
             continue
-        path = paths[subject]
-        eyes = landmarks_at(path, key.frame, heights.get(subject, 1.7))["eyes"]
-        pixels, depths = project(
-            np.array([eyes]), look_at(key.position, key.target), fx, fy, cx, cy
-        )
-        (u, v), depth = pixels[0], depths[0]
+        eyes = landmarks_at(paths[subject], key.frame, heights.get(subject, 1.7))["eyes"]
+        u, v, depth = project_point(key.position, key.target, eyes, fx, fy, cx, cy)
         if depth <= 0 or not (margin * width <= u <= (1 - margin) * width and 0 <= v <= height):
             return False
     return True

@@ -25,16 +25,31 @@ def _ease(t: float) -> float:
 
 
 def camera_at(shot: Shot, frame: int) -> tuple[Vec3, Vec3, float]:
-    """Position, target and focal length at a scene frame, eased between keyframes."""
-    keys = shot.keys
+    """Position, target and focal length at a scene frame (see `path_at`)."""
+    return path_at(shot.keys, frame)
+
+
+def path_at(keys: list[CameraKey], frame: int) -> tuple[Vec3, Vec3, float]:
+    """Position, target and focal length at a scene frame of a keyframed camera path.
+
+    Two keys ease from one to the other (the move starts and ends at rest). More keys lie
+    on a Catmull-Rom spline through them (Catmull & Rom, "A class of local interpolating
+    splines", 1974): a tracking or handheld camera passes every key without stopping.
+    """
     if frame <= keys[0].frame:
         return keys[0].position, keys[0].target, keys[0].focal_mm
-    for a, b in itertools.pairwise(keys):
+    if frame >= keys[-1].frame:
+        last = keys[-1]
+        return last.position, last.target, last.focal_mm
+    for i, (a, b) in enumerate(itertools.pairwise(keys)):
         if frame <= b.frame:
-            t = _ease((frame - a.frame) / max(1, b.frame - a.frame))
-            return _mix(a, b, t)
-    last = keys[-1]
-    return last.position, last.target, last.focal_mm
+            t = (frame - a.frame) / max(1, b.frame - a.frame)
+            if len(keys) == 2:
+                return _mix(a, b, _ease(t))
+            before = keys[max(0, i - 1)]
+            after = keys[min(len(keys) - 1, i + 2)]
+            return _spline(before, a, b, after, t)
+    raise AssertionError("unreachable: frame lies between the first and last key")
 
 
 def _mix(a: CameraKey, b: CameraKey, t: float) -> tuple[Vec3, Vec3, float]:
@@ -44,6 +59,29 @@ def _mix(a: CameraKey, b: CameraKey, t: float) -> tuple[Vec3, Vec3, float]:
     position = tuple(float(v) for v in pa + (pb - pa) * t)
     target = tuple(float(v) for v in ta + (tb - ta) * t)
     return position, target, a.focal_mm + (b.focal_mm - a.focal_mm) * t  # type: ignore[return-value]
+
+
+def _spline(
+    p0: CameraKey, p1: CameraKey, p2: CameraKey, p3: CameraKey, t: float
+) -> tuple[Vec3, Vec3, float]:
+    """The uniform Catmull-Rom segment from key p1 to key p2 at t in [0, 1]."""
+    weights = np.array(
+        [
+            -0.5 * t**3 + t**2 - 0.5 * t,
+            1.5 * t**3 - 2.5 * t**2 + 1.0,
+            -1.5 * t**3 + 2.0 * t**2 + 0.5 * t,
+            0.5 * t**3 - 0.5 * t**2,
+        ]
+    )
+    keys = (p0, p1, p2, p3)
+    position = weights @ np.array([k.position for k in keys], dtype=float)
+    target = weights @ np.array([k.target for k in keys], dtype=float)
+    focal = p1.focal_mm + (p2.focal_mm - p1.focal_mm) * t
+    return _vec(position), _vec(target), focal
+
+
+def _vec(array: np.ndarray) -> Vec3:
+    return (float(array[0]), float(array[1]), float(array[2]))
 
 
 def camera_frames(shot: Shot) -> list[tuple[int, np.ndarray, float]]:

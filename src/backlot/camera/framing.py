@@ -16,6 +16,8 @@ heights come from anthropometric fractions of the standing height.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from functools import cache
 
 import numpy as np
 
@@ -101,9 +103,7 @@ def landmarks(height_m: float, seated: bool = False) -> dict[str, float]:
 def landmark_points(position: Vec3, height_m: float, seated: bool = False) -> np.ndarray:
     """World points (N×3, in LANDMARKS order) of a subject with its feet at position."""
     x, y, z = position
-    return np.array(
-        [(x, y + h, z) for h in landmarks(height_m, seated).values()], dtype=float
-    )
+    return np.array([(x, y + h, z) for h in landmarks(height_m, seated).values()], dtype=float)
 
 
 def vertical_fov(focal_mm: float, sensor_h_mm: float) -> float:
@@ -111,6 +111,7 @@ def vertical_fov(focal_mm: float, sensor_h_mm: float) -> float:
     return 2.0 * math.atan(sensor_h_mm / (2.0 * focal_mm))
 
 
+@cache
 def intrinsics(
     focal_mm: float, sensor_mm: tuple[float, float], resolution: tuple[int, int]
 ) -> tuple[float, float, float, float]:
@@ -177,16 +178,9 @@ def project(
     return pixels, depth
 
 
-def _rotate_y(vector: np.ndarray, angle: float) -> np.ndarray:
-    """Rotate a vector about +Y; a positive angle turns +Z towards +X (a left turn)."""
-    c, s = math.cos(angle), math.sin(angle)
-    x, y, z = vector
-    return np.array([x * c + z * s, y, -x * s + z * c])
-
-
 def _aim(
-    camera: np.ndarray,
-    anchor: np.ndarray,
+    camera: Sequence[float],
+    anchor: Sequence[float],
     pixel: tuple[float, float],
     fx: float,
     fy: float,
@@ -199,16 +193,19 @@ def _aim(
     sin e = √(1+b²)·sin(φ − atan b) / √(1+a²+b²), so φ follows in closed form; the ray's
     horizontal part lies atan2(a, cos φ + b sin φ) to the right of the camera's heading.
     """
+    # Plain floats: numpy's per-call cost dwarfs the arithmetic on one 3-vector.
     a = (pixel[0] - cx) / fx
     b = (pixel[1] - cy) / fy
-    offset = anchor - camera
-    horizontal = math.hypot(offset[0], offset[2])
-    elevation = math.atan2(offset[1], horizontal)
+    ox, oy, oz = (anchor[i] - camera[i] for i in range(3))
+    horizontal = math.hypot(ox, oz)
+    elevation = math.atan2(oy, horizontal)
     ratio = math.sin(elevation) * math.sqrt(1 + a * a + b * b) / math.sqrt(1 + b * b)
     pitch = math.atan(b) + math.asin(max(-1.0, min(1.0, ratio)))
-    right_of_heading = math.atan2(a, math.cos(pitch) + b * math.sin(pitch))
-    heading = _rotate_y(np.array([offset[0], 0.0, offset[2]]) / horizontal, right_of_heading)
-    return math.cos(pitch) * heading + np.array([0.0, math.sin(pitch), 0.0])
+    turn = math.atan2(a, math.cos(pitch) + b * math.sin(pitch))
+    c, s = math.cos(turn), math.sin(turn)
+    hx, hz = ox / horizontal, oz / horizontal
+    level = math.cos(pitch)
+    return np.array([level * (hx * c + hz * s), math.sin(pitch), level * (-hx * s + hz * c)])
 
 
 def _span_px(
@@ -259,6 +256,67 @@ def frame_subject(
     projected height equals its fraction of the image height (the span shrinks as the
     camera backs off).
     """
+    azimuth = math.radians(facing_deg + side)
+    ox, oz = math.sin(azimuth), math.cos(azimuth)
+    facing = math.radians(facing_deg)
+    # The subject's facing against screen right, which is (oz, 0, −ox) seen from outward.
+    faces = math.sin(facing) * oz - math.cos(facing) * ox
+    # Straight on the subject faces neither way on screen and takes no look room.
+    turn = 0.0 if abs(faces) < 1e-9 else math.copysign(1.0, faces)
+    distance, lift, anchor_y, pixel = _framing_distance(
+        size, focal_mm, sensor_mm, resolution, height_m, seated, headroom, turn * look_room
+    )
+    x, y, z = position
+    anchor = (x, y + anchor_y, z)
+    camera = (x + distance * ox, y + lift, z + distance * oz)
+    fx, fy, cx, cy = intrinsics(focal_mm, sensor_mm, resolution)
+    forward = _aim(camera, anchor, pixel, fx, fy, cx, cy)
+    # The target lies on the optical axis at about the subject's distance, so easing between
+    # keyframes' targets swings the aim smoothly.
+    reach = math.dist(anchor, camera)
+    target = tuple(float(camera[i] + forward[i] * reach) for i in range(3))
+    return camera, target  # type: ignore[return-value]
+
+
+def project_point(
+    position: Vec3, target: Vec3, point: Vec3, fx: float, fy: float, cx: float, cy: float
+) -> tuple[float, float, float]:
+    """(u, v, depth) of one world point seen by a roll-free camera aimed at `target`; the
+    pixel means something only where depth > 0. The same axes as `look_at`."""
+    fx_, fy_, fz_ = (target[i] - position[i] for i in range(3))
+    norm = math.sqrt(fx_ * fx_ + fy_ * fy_ + fz_ * fz_)
+    fx_, fy_, fz_ = fx_ / norm, fy_ / norm, fz_ / norm
+    # right = forward × up, down = forward × right (x right, y down, z forward).
+    rx, rz = -fz_, fx_
+    r = math.hypot(rx, rz)
+    rx, rz = rx / r, rz / r
+    dx, dy, dz = fy_ * rz, fz_ * rx - fx_ * rz, -fy_ * rx
+    px, py, pz = (point[i] - position[i] for i in range(3))
+    depth = px * fx_ + py * fy_ + pz * fz_
+    if depth <= 0:
+        return math.nan, math.nan, depth
+    u = fx * (px * rx + pz * rz) / depth + cx
+    v = fy * (px * dx + py * dy + pz * dz) / depth + cy
+    return u, v, depth
+
+
+@cache
+def _framing_distance(
+    size: ShotSize,
+    focal_mm: float,
+    sensor_mm: tuple[float, float],
+    resolution: tuple[int, int],
+    height_m: float,
+    seated: bool,
+    headroom: float,
+    look_room: float,
+) -> tuple[float, float, float, tuple[float, float]]:
+    """(camera distance, camera height, anchor height, anchor pixel) of a framing.
+
+    The span's projected height depends only on the camera's offset from the subject, not
+    on where the subject stands or which way the camera looks from, so the bisection runs
+    once per size, lens and figure (a moving shot frames the subject at every key).
+    """
     top_name, bottom_name, fraction = SIZE_SPAN[size]
     if size in HEADROOM_SIZES:
         if not 0.0 <= headroom <= 1.0 - fraction:
@@ -269,29 +327,17 @@ def frame_subject(
     width, height = resolution
     fx, fy, cx, cy = intrinsics(focal_mm, sensor_mm, resolution)
     heights = landmarks(height_m, seated)
-    feet = np.asarray(position, dtype=float)
     up = np.array([0.0, 1.0, 0.0])
-    top, bottom, anchor = (
-        feet + heights[name] * up for name in (top_name, bottom_name, anchor_name)
-    )
-
-    azimuth = math.radians(facing_deg + side)
-    outward = np.array([math.sin(azimuth), 0.0, math.cos(azimuth)])
-    facing = math.radians(facing_deg)
-    screen_right = np.cross(-outward, up)
-    faces = float(np.dot([math.sin(facing), 0.0, math.cos(facing)], screen_right))
-    # Straight on the subject faces neither way on screen and takes no look room.
-    turn = 0.0 if abs(faces) < 1e-9 else math.copysign(1.0, faces)
-    pixel = (cx - turn * look_room * width, anchor_row * height)
-    camera_height = heights[_CAMERA_HEIGHT[size]] * up
+    top, bottom, anchor = (heights[name] * up for name in (top_name, bottom_name, anchor_name))
+    outward = np.array([0.0, 0.0, 1.0])
+    pixel = (cx - look_room * width, anchor_row * height)
+    lift = heights[_CAMERA_HEIGHT[size]]
     target_px = fraction * height
 
-    def pose(distance: float) -> tuple[np.ndarray, np.ndarray]:
-        camera = feet + distance * outward + camera_height
-        return camera, _aim(camera, anchor, pixel, fx, fy, cx, cy)
-
     def span(distance: float) -> float:
-        return _span_px(*pose(distance), top, bottom, fx, fy, cx, cy)
+        camera = distance * outward + lift * up
+        forward = _aim(camera, anchor, pixel, fx, fy, cx, cy)
+        return _span_px(camera, forward, top, bottom, fx, fy, cx, cy)
 
     # Start from the level pinhole estimate d = f·span / (fraction·image height), bracket.
     guess = fy * (heights[top_name] - heights[bottom_name]) / target_px
@@ -308,11 +354,7 @@ def frame_subject(
             far = mid
         if far / near < 1.0 + 1e-12:
             break
-    camera, forward = pose(math.sqrt(near * far))
-    # The target lies on the optical axis at about the subject's distance, so easing between
-    # keyframes' targets swings the aim smoothly.
-    target = camera + forward * float(np.linalg.norm(anchor - camera))
-    return _vec(camera), _vec(target)
+    return math.sqrt(near * far), lift, heights[anchor_name], pixel
 
 
 def framing_error(
@@ -351,7 +393,3 @@ def framing_error(
     )
     wanted = fraction * resolution[1]
     return abs(measured - wanted) / wanted
-
-
-def _vec(array: np.ndarray) -> Vec3:
-    return float(array[0]), float(array[1]), float(array[2])

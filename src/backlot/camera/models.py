@@ -111,6 +111,10 @@ class Shot(BaseModel):
     keys: list[CameraKey] = Field(default_factory=list)
     camera_file: str = Field(default="", description="RealEstate10K file, build-relative.")
     reason: str = Field(default="", description="Which idiom or script direction chose it.")
+    head_visible: float = Field(
+        default=1.0,
+        description="Share of frames in which no part of the set hides a subject's eyes.",
+    )
 
 
 class CharacterPath(BaseModel):
@@ -151,3 +155,26 @@ class ShotPlan(BaseModel):
     retired: dict[str, list[str]] = Field(
         default_factory=dict, description="Scene → ids of shots cut in a revision, never reused."
     )
+
+
+class RuleBreak(BaseModel):
+    """A cut or shot that breaks a rule the planner could not keep."""
+
+    shot: str = Field(description="The shot's id (for a cut: the shot cut to).")
+    rule: str = Field(description="180, 30, occlusion or inside.")
+    detail: str
+
+
+class RuleReport(BaseModel):
+    """How a plan keeps the grammar of film, counted as `camera/rules.py` defines it."""
+
+    cuts_180: int = Field(description="Cuts between two shots held to one dialogue pair's line.")
+    kept_180: int
+    cuts_30: int = Field(description="Cuts from one shot of a subject to another of it.")
+    kept_30: int
+    shots: int
+    head_visible: int = Field(
+        description="Shots whose subjects' eyes are seen in ≥ 95 % of frames."
+    )
+    inside: int = Field(description="Shots whose camera stays on the set, above the floor.")
+    breaks: list[RuleBreak] = Field(default_factory=list)
