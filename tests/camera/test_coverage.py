@@ -50,7 +50,9 @@ def test_idioms_on_the_example() -> None:
     plans = _plan(screenplay, breakdown, world)
     opening = plans["1"][0]  # first at the harbour road, and an exterior
     assert opening.type is ShotType.ESTABLISHING and opening.size is ShotSize.EWS
-    assert opening.move is Move.PAN and 0 in opening.elements
+    assert opening.move is Move.CRANE and 0 in opening.elements  # cranes down into it
+    back = plans["4"][0]  # back at the harbour road: an exterior, not the first time
+    assert back.type is ShotType.ESTABLISHING and back.move is Move.PAN
     diner = plans["7"]  # Ruth, Maya and Leo talk
     types = {shot.type for shot in diner}
     assert {ShotType.TWO_SHOT, ShotType.OTS, ShotType.SINGLE} <= types
@@ -59,6 +61,8 @@ def test_idioms_on_the_example() -> None:
     assert any(shot.type is ShotType.MASTER for shot in diner)
     # The run in the warehouse district (tension 0.75) is followed.
     assert any(shot.move is Move.FOLLOW for shot in plans["3"])
+    # Maya and Leo slide into the booth and sit: the camera sinks with them.
+    assert any(shot.move is Move.PEDESTAL and "sit" in shot.reason for shot in diner)
 
 
 def test_script_direction_wins(tmp_path: Path) -> None:

@@ -50,9 +50,10 @@ def _jobs(build_dir: Path, size: tuple[int, int] = SIZE) -> list:
     return shot_jobs(night_run()[2], silent, _plan(), _config(size), build_dir)
 
 
-def _two_shot_frame(size: tuple[int, int]) -> tuple:
+def _two_shot_frame(size: tuple[int, int], outside: bool = False) -> tuple:
     """A frame of the diner scene's master (three people) drawn straight by the renderer,
-    with the camera and the posed joints it was drawn from."""
+    with the camera and the posed joints it was drawn from. `outside` puts the camera high
+    outside the set, looking at it with the sky behind: an interior master may see no sky."""
     world = night_run()[2]
     plan = _plan()
     shot = next(s for s in plan.shots if s.scene == "7" and s.type.value == "master")
@@ -75,20 +76,33 @@ def _two_shot_frame(size: tuple[int, int]) -> tuple:
         bones[base : base + len(rig.names)] = rig.matrix_array(state)
         joints[character.id] = rig.joints(state)
     position, target, focal = camera_at(shot, frame)
+    if outside:
+        # A set's origin is the centre of its floor.
+        position, target = (0.0, 12.0, -40.0), (0.0, 1.0, 0.0)
     cam_to_world = look_at(position, target)
     k = intrinsics(focal, ProjectConfig().camera.sensor_mm, size)
     image = renderer.render(cam_to_world, k, bones)
     return image, cam_to_world, k, joints, geometry
 
 
-def test_passes_line_up_with_the_beauty_frame_pixel_for_pixel() -> None:
-    image, cam_to_world, (fx, fy, cx, cy), joints, geometry = _two_shot_frame(SIZE)
+def _assert_sky_agrees(image) -> None:
+    """Geometry and sky agree in every pass: where nothing was hit, no instance, no normal."""
     hit = image.depth > 0
-    # Geometry and sky agree in every pass: where nothing was hit, no instance, no normal.
-    assert hit.any() and not hit.all()
+    assert hit.any()
     assert np.array_equal(hit, image.instance.any(axis=2))
     assert np.array_equal(hit, image.normal.any(axis=2))
     assert np.array_equal(hit, image.inverse_depth > 0)
+
+
+def test_sky_is_empty_in_every_pass() -> None:
+    image = _two_shot_frame(SIZE, outside=True)[0]
+    assert not (image.depth > 0).all()
+    _assert_sky_agrees(image)
+
+
+def test_passes_line_up_with_the_beauty_frame_pixel_for_pixel() -> None:
+    image, cam_to_world, (fx, fy, cx, cy), joints, geometry = _two_shot_frame(SIZE)
+    _assert_sky_agrees(image)
     colours = {asset: colour for colour, asset in geometry.legend.items()}
     checked = 0
     for character, points in joints.items():

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -191,8 +191,21 @@ def _path(
 ) -> list[CameraKey]:
     """The keyframes of one candidate: the move's keys, each framed by the framing math."""
 
-    def key(frame: int, key_size: ShotSize, side: float = angle) -> CameraKey:
+    # The way the subject faces as the shot gets going (a walker faces where they walk).
+    heading = _subject(shot_type, subjects, space.paths, space.heights, min(end, start + 1))[1]
+
+    def key(
+        frame: int,
+        key_size: ShotSize,
+        side: float = angle,
+        posture: int | None = None,
+        steady: bool = False,
+    ) -> CameraKey:
+        """A key framing the subject at `frame`, seated or standing as at `posture`; a
+        `steady` key keeps the angle off the way the subject faced at the start, so a
+        camera tracking someone who turns round does not whip round them."""
         centre, facing, height = _subject(shot_type, subjects, space.paths, space.heights, frame)
+        facing = heading if steady else facing
         position, target = frame_subject(
             centre,
             facing,
@@ -202,7 +215,7 @@ def _path(
             space.config.sensor_mm,
             space.resolution,
             side=side,
-            seated=_seated(shot_type, subjects, space.paths, frame),
+            seated=_seated(shot_type, subjects, space.paths, frame if posture is None else posture),
         )
         return CameraKey(frame=frame, position=position, target=target, focal_mm=lens)
 
@@ -217,7 +230,8 @@ def _path(
         first, last = key(start, size), key(end, size)
         return [first, _panned(first, last, end)]
     if move is Move.PEDESTAL:
-        first, last = key(start, size), key(end, size)
+        # The sit or stand begins on the shot's first frame: frame it as it was just before.
+        first, last = key(start, size, posture=max(0, start - 1)), key(end, size)
         return [first, _raised(first, last)]
     if move is Move.CRANE:
         last = key(end, size)
@@ -228,17 +242,14 @@ def _path(
         steps = [i / (ARC_KEYS - 1) for i in range(ARC_KEYS)]
         sweep = [angle - ARC_DEGREES / 2 + ARC_DEGREES * t * t * (3 - 2 * t) for t in steps]
         frames = [round(start + (end - start) * t) for t in steps]
-        return _tracked(key, shot_type, size, list(zip(frames, sweep, strict=True)))
+        return [key(f, size, a, steady=True) for f, a in zip(frames, sweep, strict=True)]
     if move is Move.TRUCK:
         # Beside the subject (in profile), on the side the angle leans to.
         side = angle + math.copysign(90.0 - abs(SIDE[shot_type]), angle or 1.0)
-        return _tracked(
-            key, shot_type, size, [(f, side) for f in _every(start, end, TRACK_KEY_FRAMES)]
-        )
+        return [key(f, size, side, steady=True) for f in _every(start, end, TRACK_KEY_FRAMES)]
     if move is Move.HANDHELD:
         rng = random.Random(f"{seed}:{angle}:{lens}")
         sway, aim = HANDHELD_SWAY_M
-        steps = [(f, angle) for f in _every(start, end, HANDHELD_KEY_FRAMES)]
         return [
             k.model_copy(
                 update={
@@ -246,35 +257,10 @@ def _path(
                     "target": _jitter(k.target, aim, rng),
                 }
             )
-            for k in _tracked(key, shot_type, size, steps)
+            for k in (key(f, size, steady=True) for f in _every(start, end, HANDHELD_KEY_FRAMES))
         ]
     # FOLLOW and TILT: re-framed as the subject moves.
-    return _tracked(
-        key, shot_type, size, [(f, angle) for f in _every(start, end, TRACK_KEY_FRAMES)]
-    )
-
-
-def _tracked(
-    key: Callable[[int, ShotSize, float], CameraKey],
-    shot_type: ShotType,
-    size: ShotSize,
-    steps: list[tuple[int, float]],
-) -> list[CameraKey]:
-    """Keys that follow the subject at each (frame, angle). A group is framed across the
-    line between its members, which turns over when they pass each other: each key then
-    takes whichever of the two sides is nearer the key before, so the camera does not
-    swing round the set."""
-    keys: list[CameraKey] = []
-    for frame, side in steps:
-        made = key(frame, size, side)
-        if shot_type in GROUPS and keys:
-            other = key(frame, size, side + 180.0)
-            if math.dist(other.position, keys[-1].position) < math.dist(
-                made.position, keys[-1].position
-            ):
-                made = other
-        keys.append(made)
-    return keys
+    return [key(f, size, steady=True) for f in _every(start, end, TRACK_KEY_FRAMES)]
 
 
 def _every(start: int, end: int, step: int) -> list[int]:

@@ -4,10 +4,12 @@ Film idioms, in order of precedence at each script element:
 
 1. The script's own direction at the element's line (CLOSE ON, INSERT, POV, WIDE…).
 2. The establishing shot: the heading and opening action of a scene first at its set,
-   or of any exterior (a pan across an exterior).
-3. Dialogue: the first exchange on a two-shot, then OTS and MCU singles alternating on the
-   speaker; an exclamation in a tense scene (≥ 0.6) plays on the listener's reaction.
-4. A walk, run or chase: a shot following the movers.
+   or of any exterior (a crane down into an exterior's first scene, a pan on a return).
+3. Dialogue: the first exchange on a two-shot (arcing round the pair at a tension peak),
+   then OTS and MCU singles alternating on the speaker; an exclamation in a tense scene
+   (≥ 0.6) plays on the listener's reaction.
+4. Action: a walk trucked beside, a run followed, a chase or fight handheld, a sit or
+   stand on the pedestal.
 5. The master (WS/FS) covers everything else.
 
 Consecutive elements with the same choice make one shot, so the default cut is a sequence
@@ -29,7 +31,18 @@ REACTION_TENSION = 0.6
 """Scene tension from which an exclamation cuts to the listener's reaction."""
 PEAK_TENSION = 0.75
 """Scene tension from which singles push in (dolly in)."""
-_FOLLOWED = frozenset({"walk", "run", "chase", "sprint", "flee"})
+_ACTION_MOVES = {
+    # A walk is trucked beside, a run followed, a chase or a fight shot handheld in the
+    # thick of it; a sit or a stand rides the pedestal with the eyes.
+    "walk": Move.TRUCK,
+    "run": Move.FOLLOW,
+    "sprint": Move.FOLLOW,
+    "chase": Move.HANDHELD,
+    "flee": Move.HANDHELD,
+    "fight": Move.HANDHELD,
+    "sit": Move.PEDESTAL,
+    "stand": Move.PEDESTAL,
+}
 _DIALOGUE = (ElementType.CHARACTER, ElementType.PARENTHETICAL, ElementType.DIALOGUE)
 _OFFSCREEN = frozenset({"VO", "OS", "OC"})
 """Cue extensions of a voice whose speaker is not in the shot."""
@@ -96,6 +109,12 @@ def _directed(
         "AERIAL": (ShotType.ESTABLISHING, ShotSize.EWS, everyone, Move.CRANE),
         "PUSH IN": (ShotType.SINGLE, ShotSize.MCU, person or everyone[:1], Move.DOLLY_IN),
         "PULL BACK": (ShotType.MASTER, ShotSize.WS, person or everyone, Move.DOLLY_OUT),
+        "PAN": (ShotType.MASTER, ShotSize.WS, person or everyone, Move.PAN),
+        "CRANE": (ShotType.MASTER, ShotSize.WS, person or everyone, Move.CRANE),
+        "PEDESTAL": (ShotType.SINGLE, ShotSize.MS, person or everyone[:1], Move.PEDESTAL),
+        "ARC": (ShotType.TWO_SHOT, ShotSize.MS, person or everyone, Move.ARC),
+        "TRUCK": (ShotType.SINGLE, ShotSize.FS, person or everyone[:1], Move.TRUCK),
+        "HANDHELD": (ShotType.SINGLE, ShotSize.MS, person or everyone[:1], Move.HANDHELD),
     }
     if direction.kind not in table:
         return None
@@ -132,11 +151,13 @@ def plan_coverage(
     for action in breakdown_scene.actions:
         index = element_at_line(scene.elements, action.line)
         movers = tuple(cast_ids[n.upper()] for n in action.characters if n.upper() in cast_ids)
-        if index is None or action.verb not in _FOLLOWED or not movers:
+        move = _ACTION_MOVES.get(action.verb)
+        if index is None or move is None or not movers:
             continue
         kind = ShotType.SINGLE if len(movers) == 1 else ShotType.TWO_SHOT
-        reason = f"follow: {action.verb} (line {action.line})"
-        choices[index] = _Choice(kind, ShotSize.FS, movers, Move.FOLLOW, reason, action.evidence)
+        size = ShotSize.MS if move is Move.PEDESTAL else ShotSize.FS
+        reason = f"{move.value}: {action.verb} (line {action.line})"
+        choices[index] = _Choice(kind, size, movers, move, reason, action.evidence)
 
     _dialogue(choices, scene, cast_ids, everyone, tension)
 
@@ -148,7 +169,8 @@ def plan_coverage(
             "establishing: first scene at the set" if first_at_set else "establishing: exterior"
         )
         size = ShotSize.EWS if exterior else ShotSize.WS
-        move = Move.PAN if exterior else Move.STATIC
+        # The first look at an exterior cranes down into it; a return to it pans across.
+        move = (Move.CRANE if first_at_set else Move.PAN) if exterior else Move.STATIC
         establishing = _Choice(
             ShotType.ESTABLISHING, size, everyone, move, reason, scene.heading, group=-1
         )
@@ -228,9 +250,9 @@ def _speech_choice(
         )
     if listener and count == 0:
         pair = (speaker, listener)
-        return _Choice(
-            ShotType.TWO_SHOT, ShotSize.MS, pair, Move.STATIC, "first exchange", line, index
-        )
+        # At a tension peak the camera circles the pair as the exchange begins.
+        circle = Move.ARC if tension >= PEAK_TENSION else Move.STATIC
+        return _Choice(ShotType.TWO_SHOT, ShotSize.MS, pair, circle, "first exchange", line, index)
     if listener and count % 2 == 1:
         pair = (speaker, listener)
         return _Choice(ShotType.OTS, ShotSize.MS, pair, Move.STATIC, "dialogue: OTS", line, index)
