@@ -1,4 +1,4 @@
-"""The rules a plan keeps (180°, 30°, eyes in sight, camera on the set), counted by
+"""The rules a plan keeps (180°, 30°, eyes in sight, camera on the set, framing), counted by
 `camera/rules.py` on the example and on every corpus script, and the ray casts behind the
 occlusion rule on sets built for the test."""
 
@@ -17,6 +17,7 @@ from backlot.config import ProjectConfig
 from backlot.script import load
 from backlot.world import build_world
 from backlot.world.models import Part, SetAsset, SetKind
+from tests.camera.framing_check import static_framings
 from tests.camera.night_run import night_run
 
 EYES = (0.0, 1.6, 0.0)
@@ -126,7 +127,8 @@ def test_corpus_scripts_keep_the_rules(corpus_dir: Path, name: str) -> None:
     screenplay, _ = load(corpus_dir / "scripts" / name)
     breakdown = analyze(screenplay, config.breakdown)
     world = build_world(screenplay, breakdown, config)
-    report = check_rules(plan_shots(screenplay, breakdown, world, config), world)
+    plan = plan_shots(screenplay, breakdown, world, config)
+    report = check_rules(plan, world)
     assert report.kept_180 == report.cuts_180, [b for b in report.breaks if b.rule == "180"]
     assert report.kept_30 == report.cuts_30, [b for b in report.breaks if b.rule == "30"]
     # Where no camera can see past the set (a crowded room through a 14 mm lens), the
@@ -134,3 +136,11 @@ def test_corpus_scripts_keep_the_rules(corpus_dir: Path, name: str) -> None:
     assert report.head_visible >= 0.99 * report.shots
     assert report.inside >= 0.99 * report.shots
     assert all(b.rule in ("occlusion", "inside") and b.detail for b in report.breaks)
+    # Static close shots keep their size's framing; where a camera was raised over what
+    # hid the subject, the shot's reason says what the framing gave up.
+    misframed = [
+        (shot.id, round(error, 3))
+        for shot, error in static_framings(plan, world)
+        if error > 0.05 and "raised" not in shot.reason
+    ]
+    assert misframed == []

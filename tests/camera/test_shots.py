@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backlot.camera.blocking import pose_at, seated_at
-from backlot.camera.framing import framing_error, landmarks
-from backlot.camera.models import Move, ShotPlan
+from backlot.camera.framing import landmarks
+from backlot.camera.models import ShotPlan
 from backlot.project import Project
 from backlot.world.models import World
+from tests.camera.framing_check import static_framings
 from tests.conftest import copy_example
 
 
@@ -60,32 +60,13 @@ def test_default_cut_covers_each_scene_exactly(built) -> None:
 
 def test_static_singles_are_framed_within_five_percent(built) -> None:
     _, plan, world = built
-    heights = {c.id: c.look.height_m for c in world.characters}
     checked = 0
-    for shot in plan.shots:
-        if shot.move is not Move.STATIC or shot.type.value not in ("single", "reaction", "ots"):
-            continue
-        path = next(p for p in plan.blocking[shot.scene] if p.character == shot.subjects[0])
-        x, z, _ = pose_at(path, shot.start_frame)
-        if pose_at(path, shot.start_frame + shot.frames - 1)[:2] != (x, z):
-            continue  # the subject moves during the shot: not a static framing
-        key = shot.keys[0]
-        error = framing_error(
-            key.position,
-            key.target,
-            (x, 0.0, z),
-            heights[shot.subjects[0]],
-            shot.size,
-            shot.lens_mm,
-            (24.89, 18.66),
-            plan.resolution,
-            seated=seated_at(path, shot.start_frame),
-        )
+    for shot, error in static_framings(plan, world):
         # Clamping a camera inside a small set (the taxi), or raising it over a container
         # that hid the subject, can cost framing; the shot's reason says so.
         compromised = "pulled in" in shot.reason or "raised" in shot.reason
         assert error <= 0.05 or compromised, (shot.id, error)
-        assert compromised or not _clamped(key.position, world, shot.scene), shot.id
+        assert compromised or not _clamped(shot.keys[0].position, world, shot.scene), shot.id
         checked += 1
     assert checked >= 5
 

@@ -28,7 +28,21 @@ SENTENCES = {
 
 def test_the_fifteen_visemes() -> None:
     assert VISEMES == (
-        "sil", "PP", "FF", "TH", "DD", "kk", "CH", "SS", "nn", "RR", "aa", "E", "ih", "oh", "ou",
+        "sil",
+        "PP",
+        "FF",
+        "TH",
+        "DD",
+        "kk",
+        "CH",
+        "SS",
+        "nn",
+        "RR",
+        "aa",
+        "E",
+        "ih",
+        "oh",
+        "ou",
     )
 
 
@@ -69,8 +83,20 @@ def test_unknown_names_go_by_their_leading_sound() -> None:
 
 
 def test_a_track_tiles_the_line_and_merges_runs() -> None:
-    events = [(0.0504, "h"), (0.1, "E"), (0.2, "l"), (0.25, "oU"), (0.30, "U"), (0.4, "_:"),
-              (0.5, "_"), (0.5, "b"), (0.52, "i"), (0.56, ";"), (0.58, "i"), (0.6, "_")]
+    events = [
+        (0.0504, "h"),
+        (0.1, "E"),
+        (0.2, "l"),
+        (0.25, "oU"),
+        (0.30, "U"),
+        (0.4, "_:"),
+        (0.5, "_"),
+        (0.5, "b"),
+        (0.52, "i"),
+        (0.56, ";"),
+        (0.58, "i"),
+        (0.6, "_"),
+    ]
     track = visemes(events, 0.65)
     assert [(v.start_s, v.end_s, v.viseme) for v in track] == [
         (0.0, 0.05, "sil"),
@@ -92,7 +118,9 @@ def test_edge_cases() -> None:
     # events at or past the end add nothing; out-of-order events are sorted
     track = visemes([(0.3, "o"), (0.1, "a"), (0.5, "_"), (0.7, "m")], 0.5)
     assert [(v.start_s, v.end_s, v.viseme) for v in track] == [
-        (0.0, 0.1, "sil"), (0.1, 0.3, "aa"), (0.3, 0.5, "oh"),
+        (0.0, 0.1, "sil"),
+        (0.1, 0.3, "aa"),
+        (0.3, 0.5, "oh"),
     ]
 
 
@@ -104,8 +132,12 @@ def test_viseme_json_is_stable() -> None:
     document = json.loads(text)
     assert document["audio"] == "dub/fr/abc.wav"
     assert document["duration_s"] == 0.4
-    assert document["visemes"] == [[0.0, 0.02, "sil"], [0.02, 0.1, "PP"], [0.1, 0.3, "aa"],
-                                   [0.3, 0.4, "sil"]]
+    assert document["visemes"] == [
+        [0.0, 0.02, "sil"],
+        [0.02, 0.1, "PP"],
+        [0.1, 0.3, "aa"],
+        [0.3, 0.4, "sil"],
+    ]
 
 
 def check_track(track: list[Viseme], events: tuple[tuple[float, str], ...], end: float) -> None:
@@ -135,8 +167,10 @@ def test_tracks_of_real_speech_follow_the_audio(voice: str) -> None:
     def rms(kinds: set[str], min_s: float = 0.0) -> float:
         spans = [v for v in track if v.viseme in kinds and v.end_s - v.start_s > min_s]
         assert spans, kinds
-        values = [samples[round(v.start_s * speech.sample_rate):
-                          round(v.end_s * speech.sample_rate)] for v in spans]
+        values = [
+            samples[round(v.start_s * speech.sample_rate) : round(v.end_s * speech.sample_rate)]
+            for v in spans
+        ]
         return float(np.sqrt(np.mean(np.concatenate(values) ** 2)))
 
     assert rms({"sil"}, min_s=0.05) < 0.1 * rms(VOWELS)

@@ -154,9 +154,11 @@ def test_a_take_has_every_frame_of_every_pass(tmp_path: Path) -> None:
     assert {len(frames) for frames in passes.values()} == {job.shot.frames}
     assert passes["depth"][0].dtype == np.uint16
     legend = json.loads((folder / "instances.json").read_text())
-    seen = {"#{:02x}{:02x}{:02x}".format(*c) for c in np.unique(
-        passes["instance"][job.shot.frames // 2].reshape(-1, 3), axis=0
-    ) if c.any()}
+    seen = {
+        "#{:02x}{:02x}{:02x}".format(*c)
+        for c in np.unique(passes["instance"][job.shot.frames // 2].reshape(-1, 3), axis=0)
+        if c.any()
+    }
     assert seen and seen <= set(legend)
     assert {legend[c] for c in seen} & {c.id for c in job.characters}
     # The pose pass draws the cast in the OpenPose colours: neck is orange (255, 85, 0).
@@ -183,9 +185,7 @@ def _sha(path: Path) -> str:
 
 
 def _mtimes(build_dir: Path) -> dict[str, int]:
-    return {
-        p.parent.name: p.stat().st_mtime_ns for p in (build_dir / "shots").glob("*/take.mp4")
-    }
+    return {p.parent.name: p.stat().st_mtime_ns for p in (build_dir / "shots").glob("*/take.mp4")}
 
 
 def test_moving_one_camera_re_renders_that_shot_alone(film: Path) -> None:

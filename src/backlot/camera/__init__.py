@@ -7,15 +7,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backlot.breakdown.models import Breakdown
-from backlot.camera.blocking import block_scene, landmarks_at, pose_at
+from backlot.camera.blocking import block_scene, landmarks_at
 from backlot.camera.cameras import (
     SIZES,
     SceneSpace,
     candidates,
     fits,
+    framed_point,
     group_in_frame,
     jump_cut,
     pair_of,
+    same_subject,
 )
 from backlot.camera.coverage import ShotSpec, plan_coverage
 from backlot.camera.formats import camera_record, realestate10k, shotlist_csv
@@ -28,6 +30,7 @@ from backlot.camera.models import (
     Shot,
     ShotPlan,
     ShotSize,
+    ShotType,
     Vec3,
 )
 from backlot.camera.occlusion import HEAD_VISIBLE_SHARE, Occluders
@@ -53,6 +56,11 @@ if TYPE_CHECKING:
     from backlot.config import ProjectConfig
 
 __all__ = ["STAGE", "ShotPlan", "plan_shots"]
+
+FRAMED_TOGETHER = frozenset(
+    {ShotType.TWO_SHOT, ShotType.MASTER, ShotType.ESTABLISHING, ShotType.OTS}
+)
+"""Shots in which every subject must be in frame."""
 
 
 def plan_shots(
@@ -161,23 +169,30 @@ def _choose(
 ) -> tuple[ShotSize, list[CameraKey], float, str]:
     """The shot's size and camera: the first candidate that keeps every rule, else the one
     that keeps the most (in the rules' order of weight: 180°, 30°, everyone in frame, on
-    the set, eyes seen); with the share of frames its subjects' eyes are seen, and what
-    the framing gave up for the rules."""
+    the set, the size's distance, eyes seen); with the share of frames its subjects' eyes
+    are seen, and what the framing gave up for the rules."""
     index = SIZES.index(spec.size)
+    # Who must be seen: a group, or an OTS's listener; a reaction's second subject is only
+    # who the reaction is to.
+    framed = spec.subjects if spec.type in FRAMED_TOGETHER else spec.subjects[:1]
     sizes = [spec.size]
-    if len(spec.subjects) > 1:
+    if len(framed) > 1:
         # A group shot is as wide as it must be for everyone in it to be seen.
         sizes += SIZES[index - 1 : SIZES.index(ShotSize.WS) : -1] if index > 1 else []
     # Too like the last cut on the same subject: two sizes tighter, else two wider.
     sizes += [SIZES[min(len(SIZES) - 1, index + 2)], SIZES[max(0, index - 2)]]
+    tries = [(size, framed, "") for size in dict.fromkeys(sizes)]
+    if spec.type is ShotType.OTS:
+        # A room too small to stand behind the listener: a clean single, as a DP would.
+        tries.append((spec.size, framed[:1], "clean single: no room behind the listener"))
     frames = sampled(spec.start_frame, spec.frames)
     seen = watched(spec.type, spec.subjects, space.paths)
     eyes = eyes_at(frames, seen, space.paths, space.heights, space.asset)
     seed = f"{last.scene if last else ''}:{spec.start_frame}:{','.join(spec.subjects)}"
     best: tuple[tuple, ShotSize, list[CameraKey], str] | None = None
-    for size in dict.fromkeys(sizes):
+    for size, framed, given_up in tries:
         ruled_out: set[float] = set()
-        for angle, keys, compromise in candidates(
+        for angle, keys, compromise, sized in candidates(
             spec.type,
             size,
             spec.move,
@@ -191,18 +206,20 @@ def _choose(
                 continue
             checks = (
                 side is None or keeps_side(side[0], side[1], keys[0]),
-                last is None or not _jump_cut(last, spec.subjects, size, keys, space.paths),
-                len(spec.subjects) < 2
+                last is None or not _jump_cut(last, spec, size, keys, space.paths),
+                len(framed) < 2
                 or group_in_frame(
                     keys[0],
-                    spec.subjects,
+                    framed,
                     space.paths,
                     space.heights,
                     space.config.sensor_mm,
                     space.resolution,
                 ),
                 fits(keys, space),
+                sized,
             )
+            compromise = "; ".join(filter(None, (given_up, compromise)))
             # The ray casts only where the other rules hold: the dearest test goes last.
             visible = head_visible(keys, frames, eyes, occluders) if all(checks) else 0.0
             if visible >= HEAD_VISIBLE_SHARE:
@@ -221,18 +238,19 @@ def _choose(
 
 def _jump_cut(
     previous: Shot,
-    subjects: list[str],
+    spec: ShotSpec,
     size: ShotSize,
     keys: list[CameraKey],
     paths: dict[str, CharacterPath],
 ) -> bool:
     """Whether this shot would cut on the previous one's subject too alike (30° rule)."""
-    if not subjects or not previous.subjects or previous.subjects[0] != subjects[0]:
+    subjects = spec.subjects
+    if not same_subject(previous.type, previous.subjects, spec.type, subjects):
         return False
     if subjects[0] not in paths or not previous.keys or not keys:
         return False
-    x, z, _ = pose_at(paths[subjects[0]], keys[0].frame)
-    return jump_cut(previous.keys[-1], keys[0], (x, 0.0, z), previous.size, size)
+    point = framed_point(spec.type, subjects, paths, keys[0].frame)
+    return jump_cut(previous.keys[-1], keys[0], point, previous.size, size)
 
 
 def run(
@@ -311,7 +329,7 @@ def export(
 
 STAGE = Stage(
     name="shots",
-    version="7",
+    version="8",
     model=ShotPlan,
     run=run,
     inputs=("screenplay", "breakdown", "world", "dialogue"),

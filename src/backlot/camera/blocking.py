@@ -323,13 +323,18 @@ def block_scene(
             previous = speaker
     events.sort(key=lambda e: (e[0], e[1]))
 
-    # An entrance before a character's first speech or action starts them off stage; a
-    # later one (getting into a car after talking) leaves them where they are.
+    # An entrance before a character's first speech, action or mention in the action
+    # starts them off stage; a later one (getting into a car after talking, "CLOSE ON
+    # Edward's hand" before he climbs into the tub) leaves them where they are. An exit
+    # leaves the set only after their last: one before it ("steps out of the truck",
+    # then talks) keeps them on the set, where the shots of their lines can see them.
     marks: dict[str, Point] = {}
     seen: set[str] = set()
-    for _, _, verb, ids in events:
+    mentioned = _first_mentions(scene, timing, ids_by_name)
+    last_event = {cid: k for k, (_, _, _, ids) in enumerate(events) for cid in ids}
+    for frame, _, verb, ids in events:
         for cid in ids:
-            if verb == "enter" and cid not in seen:
+            if verb == "enter" and cid not in seen and mentioned.get(cid, frame) >= frame:
                 track = tracks[cid]
                 marks[cid] = track.position()
                 x, z = stage.offstage(marks[cid])[-1]
@@ -337,7 +342,7 @@ def block_scene(
                 track.path.keys[0] = (0, round(x, 3), round(z, 3), facing)
             seen.add(cid)
 
-    for frame, _, verb, ids in events:
+    for k, (frame, _, verb, ids) in enumerate(events):
         if verb == "speak":
             _face_pair(tracks, ids, frame)
         elif verb == "enter":
@@ -349,7 +354,7 @@ def block_scene(
                     way = [*reversed(stage.offstage(mark)[:-1]), mark]
                     track.travel(frame, _routed(stage, track.position(), way), WALK_MPS, fps)
         elif verb == "exit":
-            for cid in ids:
+            for cid in (c for c in ids if last_event[c] == k):
                 track = tracks[cid]
                 way = _routed(stage, track.position(), stage.offstage(track.position()))
                 track.travel(frame, way, WALK_MPS, fps)
@@ -363,6 +368,21 @@ def block_scene(
         path.model_copy(update={"seated": _seated(path.character, events, set_asset, timing)})
         for path in paths
     ]
+
+
+def _first_mentions(
+    scene: Scene, timing: SceneTiming, ids_by_name: dict[str, str]
+) -> dict[str, int]:
+    """The frame each character is first named in the scene's action."""
+    found: dict[str, int] = {}
+    words = {name: re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE) for name in ids_by_name}
+    for index, element in enumerate(scene.elements):
+        if element.type is not ElementType.ACTION:
+            continue
+        for name, pattern in words.items():
+            if ids_by_name[name] not in found and pattern.search(element.text):
+                found[ids_by_name[name]] = timing.element_frames[index][0]
+    return found
 
 
 def _seated(

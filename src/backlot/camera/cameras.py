@@ -24,7 +24,7 @@ import numpy as np
 
 from backlot.camera.blocking import landmarks_at, pose_at, seated_at
 from backlot.camera.formats import path_at
-from backlot.camera.framing import frame_subject, intrinsics, project_point
+from backlot.camera.framing import frame_subject, intrinsics, over_the_shoulder, project_point
 from backlot.camera.models import (
     CameraConfig,
     CameraKey,
@@ -77,6 +77,8 @@ class Candidate(NamedTuple):
     keys: list[CameraKey]
     compromise: str = ""
     """What the framing gave up for the rules (a camera pulled in or raised), if anything."""
+    sized: bool = True
+    """False where the camera was pulled in from the size's distance: the size is not kept."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,7 @@ def candidates(
             keys = [
                 k.model_copy(update={"position": _inside(k.position, space.asset)}) for k in keys
             ]
-            yield Candidate(angle, keys, "pulled in to stay on the set")
+            yield Candidate(angle, keys, "pulled in to stay on the set", sized=False)
         if len(firsts) < 2:
             firsts.append((angle, keys))
     for rise in RISES_M:
@@ -193,6 +195,8 @@ def _path(
 
     # The way the subject faces as the shot gets going (a walker faces where they walk).
     heading = _subject(shot_type, subjects, space.paths, space.heights, min(end, start + 1))[1]
+    if shot_type is ShotType.OTS and abs(angle) == SIDE[ShotType.OTS]:
+        angle = _over_the_shoulder(angle, subjects, space, size, lens, start)
 
     def key(
         frame: int,
@@ -261,6 +265,32 @@ def _path(
         ]
     # FOLLOW and TILT: re-framed as the subject moves.
     return [key(f, size, steady=True) for f in _every(start, end, TRACK_KEY_FRAMES)]
+
+
+def _over_the_shoulder(
+    angle: float, subjects: list[str], space: SceneSpace, size: ShotSize, lens: float, frame: int
+) -> float:
+    """The idiom's own OTS angle, on the side `angle` leans to, set behind the listener's
+    shoulder by the framing math; `angle` itself where the set or the lens allow none."""
+    present = [s for s in subjects if s in space.paths]
+    if len(present) < 2:
+        return angle
+    sx, sz, facing = pose_at(space.paths[present[0]], frame)
+    lx, lz, _ = pose_at(space.paths[present[1]], frame)
+    sides = over_the_shoulder(
+        (sx, sz),
+        facing,
+        (lx, lz),
+        space.heights.get(present[0], 1.7),
+        size,
+        lens,
+        space.config.sensor_mm,
+        space.resolution,
+        seated=seated_at(space.paths[present[0]], frame),
+    )
+    if sides is None:
+        return angle
+    return sides[0] if angle > 0 else sides[1]
 
 
 def _every(start: int, end: int, step: int) -> list[int]:
@@ -401,6 +431,25 @@ def jump_cut(
     turn = abs((view_angle(after, subject) - view_angle(before, subject) + 180) % 360 - 180)
     steps = abs(SIZES.index(size_after) - SIZES.index(size_before))
     return turn < 30.0 and steps < 2
+
+
+def same_subject(a: ShotType, a_subjects: list[str], b: ShotType, b_subjects: list[str]) -> bool:
+    """Whether two shots film one subject, so that a cut between them falls under the 30°
+    rule: both of one person (single, reaction, OTS, insert, POV on the same main
+    subject), or both of one group (the same people). A cut from a two-shot to an OTS
+    changes what the frame is of, whatever the angle on either person."""
+    if not a_subjects or not b_subjects or (a in GROUPS) != (b in GROUPS):
+        return False
+    if a in GROUPS:
+        return set(a_subjects) == set(b_subjects)
+    return a_subjects[0] == b_subjects[0]
+
+
+def framed_point(
+    shot_type: ShotType, subjects: list[str], paths: dict[str, CharacterPath], frame: int
+) -> Vec3:
+    """The floor point a shot frames at `frame`: a group's centre, else its main subject."""
+    return _subject(shot_type, subjects, paths, {}, frame)[0]
 
 
 def group_in_frame(

@@ -393,3 +393,53 @@ def framing_error(
     )
     wanted = fraction * resolution[1]
     return abs(measured - wanted) / wanted
+
+
+OTS_LISTENER_OFFSET = 0.35
+"""Where an over-the-shoulder puts the listener's head: this fraction of the frame's width
+off centre (a fifth of the frame in from its edge), so their shoulder frames the speaker."""
+OTS_CLEARANCE_M = 0.4
+"""How far behind the listener's head the camera must stand for the shot to be over it."""
+
+
+def over_the_shoulder(
+    subject: tuple[float, float],
+    facing_deg: float,
+    listener: tuple[float, float],
+    height_m: float,
+    size: ShotSize,
+    focal_mm: float,
+    sensor_mm: tuple[float, float],
+    resolution: tuple[int, int],
+    seated: bool = False,
+    headroom: float = 0.05,
+) -> tuple[float, float] | None:
+    """The two `side` angles (for `frame_subject`) of an over-the-shoulder on `subject`
+    past `listener`, one behind each of the listener's shoulders; None where the size's
+    distance on this lens would not put the camera behind the listener.
+
+    In the plane, with the subject at the origin and the listener at distance D straight
+    ahead, a camera at distance R and azimuth θ sees the listener at an angle φ(θ) off the
+    subject; the smallest θ with φ(θ) = `OTS_LISTENER_OFFSET` of the horizontal field of
+    view keeps the camera most nearly behind the listener's head.
+    """
+    distance = _framing_distance(
+        size, focal_mm, sensor_mm, resolution, height_m, seated, headroom, 0.0
+    )[0]
+    dx, dz = listener[0] - subject[0], listener[1] - subject[1]
+    gap = math.hypot(dx, dz)
+    if distance < gap + OTS_CLEARANCE_M:
+        return None
+    wanted = OTS_LISTENER_OFFSET * 2.0 * math.atan(sensor_mm[0] / (2.0 * focal_mm))
+    for step in range(1, 161):
+        theta = math.radians(step * 0.5)
+        cx, cz = distance * math.sin(theta), distance * math.cos(theta)
+        # Angle at the camera between the subject (at the origin) and the listener.
+        to_subject, to_listener = (-cx, -cz), (-cx, gap - cz)
+        cross = to_subject[0] * to_listener[1] - to_subject[1] * to_listener[0]
+        dot = to_subject[0] * to_listener[0] + to_subject[1] * to_listener[1]
+        if abs(math.atan2(cross, dot)) >= wanted:
+            bearing = math.degrees(math.atan2(dx, dz)) - facing_deg
+            offset = math.degrees(theta)
+            return bearing + offset, bearing - offset
+    return None

@@ -4,8 +4,9 @@
   one of the pair) keeps the camera on the side of the line, at the cut, that the shot
   before ended on. A shot may move across the line on screen; the next cut then holds to
   the side it ended on.
-* 30°: a cut from one shot of a subject to another turns the camera by 30° or more about
-  the subject, or changes the size by two steps or more.
+* 30°: a cut from one shot of a subject to another of the same subject (one person, or
+  one group: `cameras.same_subject`) turns the camera by 30° or more about the subject,
+  or changes the size by two steps or more.
 * Occlusion: the eyes of each subject (every member of a group shot, the main subject of
   any other) are in plain sight of the lens in at least 95 % of the shot's frames.
 * Inside: the camera stays on the set and above its floor at every frame.
@@ -17,8 +18,16 @@ import itertools
 import math
 from collections.abc import Sequence
 
-from backlot.camera.blocking import landmarks_at, pose_at
-from backlot.camera.cameras import GROUPS, jump_cut, line_side, pair_of, side_of
+from backlot.camera.blocking import landmarks_at
+from backlot.camera.cameras import (
+    GROUPS,
+    framed_point,
+    jump_cut,
+    line_side,
+    pair_of,
+    same_subject,
+    side_of,
+)
 from backlot.camera.formats import path_at
 from backlot.camera.models import (
     CameraKey,
@@ -148,13 +157,13 @@ def check_rules(plan: ShotPlan, world: World) -> RuleReport:
                     breaks.append(RuleBreak(shot=shot.id, rule="180", detail=detail))
             held = shot
         for a, b in itertools.pairwise(shots):
-            if not a.subjects or not b.subjects or a.subjects[0] != b.subjects[0]:
+            if not same_subject(a.type, a.subjects, b.type, b.subjects):
                 continue
-            if a.subjects[0] not in paths or not a.keys or not b.keys:
+            if b.subjects[0] not in paths or not a.keys or not b.keys:
                 continue
             counts["cuts_30"] += 1
-            x, z, _ = pose_at(paths[a.subjects[0]], b.start_frame)
-            if jump_cut(a.keys[-1], b.keys[0], (x, 0.0, z), a.size, b.size):
+            point = framed_point(b.type, b.subjects, paths, b.start_frame)
+            if jump_cut(a.keys[-1], b.keys[0], point, a.size, b.size):
                 detail = f"turns under 30° and under two sizes from {a.id}"
                 breaks.append(RuleBreak(shot=b.id, rule="30", detail=detail))
             else:

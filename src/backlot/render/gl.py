@@ -67,7 +67,8 @@ layout(location = 3) out uint f_depth;
 layout(location = 4) out float f_inverse;"""
 """The five render targets, in attachment order: every pass of the frame is one draw."""
 
-_GEOMETRY_FS = """
+_GEOMETRY_FS = (
+    """
 #version 330
 uniform mat4 view;
 uniform vec3 sun_direction;   // the way the light travels
@@ -127,8 +128,9 @@ void main() {
     f_depth = uint(min(v_depth / depth_scale + 0.5, 65535.0));
     f_inverse = clamp(inverse_near / v_depth, 0.0, 1.0);
 }
-""".replace("MAX_PRACTICALS", str(MAX_PRACTICALS)).replace("TARGETS", _TARGETS).replace(
-    "PRACTICAL_GAIN", repr(PRACTICAL_GAIN)
+""".replace("MAX_PRACTICALS", str(MAX_PRACTICALS))
+    .replace("TARGETS", _TARGETS)
+    .replace("PRACTICAL_GAIN", repr(PRACTICAL_GAIN))
 )
 
 _FULLSCREEN_VS = """
@@ -239,9 +241,7 @@ class Frame:
     inverse_depth: np.ndarray
 
 
-def perspective(
-    fx: float, fy: float, cx: float, cy: float, size: tuple[int, int]
-) -> np.ndarray:
+def perspective(fx: float, fy: float, cx: float, cy: float, size: tuple[int, int]) -> np.ndarray:
     """GL projection of a pinhole camera with OpenCV intrinsics, Y flipped (row 0 on top)."""
     width, height = size
     n, f = NEAR_M, FAR_M

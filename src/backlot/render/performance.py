@@ -21,16 +21,12 @@ class Performance(BaseModel):
     talking: dict[str, list[tuple[int, int]]] = Field(default_factory=dict)
 
 
-def scene_performance(
-    timing: SceneTiming, lines: list[SpokenLine], fps: float
-) -> Performance:
+def scene_performance(timing: SceneTiming, lines: list[SpokenLine], fps: float) -> Performance:
     """Talking ranges of the scene's speakers, from their lines' audio."""
     talking: dict[str, list[tuple[int, int]]] = {}
     for line in lines:
         start = timing.element_frames[line.element][0]
-        talking.setdefault(line.character, []).append(
-            (start, start + round(line.duration_s * fps))
-        )
+        talking.setdefault(line.character, []).append((start, start + round(line.duration_s * fps)))
     return Performance(talking=talking)
 
 

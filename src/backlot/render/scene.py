@@ -72,9 +72,7 @@ def _vertices(part: Part, instance: tuple[int, int, int], bone: int) -> tuple[np
     return data, mesh.indices
 
 
-def scene_geometry(
-    asset: SetAsset, characters: list[CharacterAsset], scene: str
-) -> SceneGeometry:
+def scene_geometry(asset: SetAsset, characters: list[CharacterAsset], scene: str) -> SceneGeometry:
     """The set with its items, and each character's mannequin dressed for `scene`."""
     taken: set[tuple[int, int, int]] = set()
     legend: dict[str, str] = {}

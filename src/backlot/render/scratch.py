@@ -59,8 +59,14 @@ def scratch_dialogue(
             old = done.get(audio)
             if old is not None and (build_dir / audio).is_file():
                 lines.append(
-                    old.model_copy(update={"id": line_id, "scene": scene.number,
-                                           "element": index, "line": element.line})
+                    old.model_copy(
+                        update={
+                            "id": line_id,
+                            "scene": scene.number,
+                            "element": index,
+                            "line": element.line,
+                        }
+                    )
                 )
                 continue
             speech = SYNTHESIZERS[engine][1](text, voice)

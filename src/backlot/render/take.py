@@ -97,9 +97,7 @@ def is_current(job: ShotJob, digest: str) -> bool:
         stamp = json.loads((folder / STAMP_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return stamp.get("inputs") == digest and all(
-        (folder / name).is_file() for name in take_files()
-    )
+    return stamp.get("inputs") == digest and all((folder / name).is_file() for name in take_files())
 
 
 _RENDERERS: dict[tuple[int, int], Renderer] = {}
@@ -155,8 +153,9 @@ def render_take(job: ShotJob, sample_rate: int) -> int:
     thumbnail_frame = shot.start_frame + shot.frames // 2
     with (
         PassWriter(folder / "passes", job.size, fps, PASS_FILES) as passes,
-        TakeWriter(folder / TAKE_FILE, job.size, fps, shot_audio(job, sample_rate), sample_rate)
-        as take,
+        TakeWriter(
+            folder / TAKE_FILE, job.size, fps, shot_audio(job, sample_rate), sample_rate
+        ) as take,
     ):
         for frame in range(shot.start_frame, shot.start_frame + shot.frames):
             people = []
