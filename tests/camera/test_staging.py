@@ -63,6 +63,18 @@ I'll fill it tomorrow.
 
 MAYA
 You said that yesterday.
+
+EXT. PIER - NIGHT
+
+KIT and LOU lean on the rail.
+
+KIT
+Cold.
+
+LOU
+Let's go.
+
+Kit and Lou leave.
 """
 
 
@@ -104,6 +116,13 @@ def test_an_exit_before_their_last_line_leaves_them_on_the_set(planned) -> None:
     # Ben walks away after his last line: he goes, out past the edge of the action.
     ben = _path(plan, world, "2", "BEN").keys
     assert math.dist(ben[0][1:3], ben[-1][1:3]) >= 3.0
+
+
+def test_people_who_leave_together_go_out_one_way(planned) -> None:
+    plan, world = planned
+    kit, lou = (_path(plan, world, "4", name).keys for name in ("KIT", "LOU"))
+    assert math.dist(kit[0][1:3], kit[-1][1:3]) >= 3.0
+    assert math.dist(kit[-1][1:3], lou[-1][1:3]) < 1.0
 
 
 def test_over_the_shoulder_shows_the_listener_nearer_than_the_speaker(planned) -> None:

@@ -169,8 +169,8 @@ def _choose(
 ) -> tuple[ShotSize, list[CameraKey], float, str]:
     """The shot's size and camera: the first candidate that keeps every rule, else the one
     that keeps the most (in the rules' order of weight: 180°, 30°, everyone in frame, on
-    the set, the size's distance, eyes seen); with the share of frames its subjects' eyes
-    are seen, and what the framing gave up for the rules."""
+    the set, eyes seen, then the size's distance); with the share of frames its subjects'
+    eyes are seen, and what the framing gave up for the rules."""
     index = SIZES.index(spec.size)
     # Who must be seen: a group, or an OTS's listener; a reaction's second subject is only
     # who the reaction is to.
@@ -217,14 +217,16 @@ def _choose(
                     space.resolution,
                 ),
                 fits(keys, space),
-                sized,
             )
             compromise = "; ".join(filter(None, (given_up, compromise)))
             # The ray casts only where the other rules hold: the dearest test goes last.
             visible = head_visible(keys, frames, eyes, occluders) if all(checks) else 0.0
-            if visible >= HEAD_VISIBLE_SHARE:
+            seen_enough = visible >= HEAD_VISIBLE_SHARE
+            if seen_enough and sized:
                 return size, keys, visible, compromise
-            score = (*checks, visible)
+            # A rule outweighs the size: a camera pulled in that sees the eyes beats one
+            # at the size's distance that does not.
+            score = (*checks, seen_enough, sized, visible)
             if best is None or score > best[0]:
                 best = (score, size, keys, compromise)
             if not checks[0] or not checks[2]:

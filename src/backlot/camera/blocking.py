@@ -354,10 +354,18 @@ def block_scene(
                     way = [*reversed(stage.offstage(mark)[:-1]), mark]
                     track.travel(frame, _routed(stage, track.position(), way), WALK_MPS, fps)
         elif verb == "exit":
-            for cid in (c for c in ids if last_event[c] == k):
-                track = tracks[cid]
-                way = _routed(stage, track.position(), stage.offstage(track.position()))
-                track.travel(frame, way, WALK_MPS, fps)
+            leaving = [tracks[c] for c in ids if last_event[c] == k]
+            if not leaving:
+                continue
+            # People who leave together go out by one way: the one nearest them all.
+            points = [track.position() for track in leaving]
+            centre = (
+                sum(p[0] for p in points) / len(points),
+                sum(p[1] for p in points) / len(points),
+            )
+            way = stage.offstage(centre)
+            for track in leaving:
+                track.travel(frame, _routed(stage, track.position(), way), WALK_MPS, fps)
         elif verb in _MOVES:
             for k, cid in enumerate(ids):
                 track = tracks[cid]
