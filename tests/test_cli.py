@@ -110,3 +110,17 @@ def test_assets_import_refuses_without_licence_then_lists(tmp_path: Path) -> Non
     assert Path(shown["path"]).read_bytes() == glb.read_bytes()
     missing = backlot("assets", "show", "table", "--project", tmp_path)
     assert missing.returncode == 2 and "no library asset" in missing.stderr
+
+
+def test_shots_plans_without_rendering(film: Path, tmp_path: Path) -> None:
+    out = tmp_path / "planned"
+    result = backlot("shots", film, "-o", out, "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert rows[0]["id"] == "1A" and {"type", "size", "move", "lens_mm"} <= set(rows[0])
+    assert len((out / "shotlist.csv").read_text().splitlines()) == len(rows) + 1
+    assert (out / "shots" / "1A" / "camera.txt").is_file()
+    assert not (out / "animatic.mp4").exists()  # planning stops at the shots stage
+    missing = backlot("shots", tmp_path / "nope.fountain")
+    assert missing.returncode == 2 and "nope.fountain" in missing.stderr
+    assert "Traceback" not in missing.stderr

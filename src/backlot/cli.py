@@ -355,7 +355,7 @@ def _print_stats(world: World, as_json: bool) -> None:
 @app.command("shots")
 def shots_command(script: ScriptArg, out_dir: BuildDirOpt = None, as_json: JsonOpt = False) -> None:
     """Plan SCRIPT's shots: coverage, framing, camera paths, timing (and what they need)."""
-    report = Project(script, out_dir).build()
+    report = Project(script, out_dir).build(until="shots")
     plan = ShotPlan.model_validate_json((report.build_dir / "shots.json").read_bytes())
     if as_json:
         rows = [s.model_dump(mode="json", exclude={"keys", "elements"}) for s in plan.shots]
