@@ -1,5 +1,5 @@
-"""Staging read from the action: who is on the set when, and what an over-the-shoulder
-shows; on a script written for these tests."""
+"""Staging read from the action: who is on the set when, and what an over-the-shoulder,
+an insert and a POV show; on a script written for these tests."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 
 from backlot.breakdown import analyze
 from backlot.camera import plan_shots
-from backlot.camera.blocking import landmarks_at
+from backlot.camera.blocking import landmarks_at, pose_at
 from backlot.camera.cameras import same_subject
 from backlot.camera.framing import intrinsics, project_point
-from backlot.camera.models import CharacterPath, ShotPlan, ShotType
+from backlot.camera.models import CharacterPath, Shot, ShotPlan, ShotType, Vec3
 from backlot.config import ProjectConfig
 from backlot.script import load
 from backlot.world import build_world
@@ -75,6 +75,22 @@ LOU
 Let's go.
 
 Kit and Lou leave.
+
+INT. GUN SHOP - DAY
+
+A glass counter under a buzzing strip light.
+
+RAY lays a REVOLVER on the counter.
+
+RAY
+Take it or leave it.
+
+ZOE
+I'll leave it.
+
+ZOE'S POV
+
+The street outside, through the dirty window.
 """
 
 
@@ -163,3 +179,36 @@ def test_the_thirty_degree_rule_compares_like_with_like() -> None:
     assert same_subject(ShotType.MASTER, pair, ShotType.TWO_SHOT, pair[::-1])
     assert same_subject(ShotType.OTS, pair, ShotType.SINGLE, pair[:1])
     assert not same_subject(ShotType.SINGLE, pair[:1], ShotType.SINGLE, pair[1:])
+
+
+def _projected(plan: ShotPlan, shot: Shot, point: Vec3) -> tuple[float, float, float]:
+    key = shot.keys[0]
+    fx, fy, cx, cy = intrinsics(key.focal_mm, (24.89, 18.66), plan.resolution)
+    return project_point(key.position, key.target, point, fx, fy, cx, cy)
+
+
+def test_a_prop_written_in_capitals_gets_an_insert_on_it(planned) -> None:
+    plan, world = planned
+    shot = next(s for s in plan.shots if s.scene == "5" and s.type is ShotType.INSERT)
+    assert shot.prop == "revolver" and "REVOLVER" in shot.reason
+    setup = next(s for s in world.scenes if s.number == "5")
+    asset = next(s for s in world.sets if s.id == setup.set)
+    item = next(i for i in asset.items if i.name == shot.prop)
+    x, y, z = item.position
+    u, v, depth = _projected(plan, shot, (x, y + item.size[1], z))
+    width, height = plan.resolution
+    assert abs(u - width / 2) < 0.05 * width and abs(v - height / 2) < 0.05 * height
+    assert shot.keys[0].position[1] > y + item.size[1]  # looking down at it
+    assert depth > 0 and shot.head_visible == 1.0
+
+
+def test_a_pov_looks_out_from_the_eyes(planned) -> None:
+    plan, world = planned
+    shot = next(s for s in plan.shots if s.scene == "5" and s.type is ShotType.POV)
+    zoe = _path(plan, world, "5", "ZOE")
+    x, z, facing = pose_at(zoe, shot.start_frame)
+    eyes = landmarks_at(zoe, shot.start_frame, zoe.height_m)["eyes"]
+    (px, py, pz), (tx, _, tz) = shot.keys[0].position, shot.keys[0].target
+    assert math.dist((px, pz), (x, z)) < 0.2 and py == pytest.approx(eyes[1], abs=0.01)
+    looking = math.degrees(math.atan2(tx - px, tz - pz)) % 360.0
+    assert abs((looking - facing + 180.0) % 360.0 - 180.0) < 1.0

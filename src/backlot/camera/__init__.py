@@ -37,12 +37,12 @@ from backlot.camera.occlusion import HEAD_VISIBLE_SHARE, Occluders
 from backlot.camera.report import scene_plot_svg, shotlist_html
 from backlot.camera.rules import (
     check_rules,
-    eyes_at,
     head_visible,
     keeps_side,
     pair_line,
+    placed,
     sampled,
-    watched,
+    sight_points,
 )
 from backlot.camera.timing import scene_timing
 from backlot.camera.usd_camera import write_shot_camera
@@ -100,8 +100,9 @@ def plan_shots(
             )
         ]
         by_character = {p.character: p for p in paths}
+        items = frozenset(i.name for i in asset.items if scene.number in i.scenes)
         specs = plan_coverage(
-            scene.number, row, setup, setup.set not in seen_sets, timing, scene, cast_ids
+            scene.number, row, setup, setup.set not in seen_sets, timing, scene, cast_ids, items
         )
         seen_sets.add(setup.set)
         space = SceneSpace(asset, by_character, heights, settings, resolution)
@@ -131,6 +132,7 @@ def plan_shots(
                 move=spec.move,
                 lens_mm=keys[0].focal_mm if keys else lens,  # a shorter lens if it had to fit
                 subjects=spec.subjects,
+                prop=spec.prop,
                 start_frame=spec.start_frame,
                 frames=spec.frames,
                 description=spec.description,
@@ -186,8 +188,10 @@ def _choose(
         # A room too small to stand behind the listener: a clean single, as a DP would.
         tries.append((spec.size, framed[:1], "clean single: no room behind the listener"))
     frames = sampled(spec.start_frame, spec.frames)
-    seen = watched(spec.type, spec.subjects, space.paths)
-    eyes = eyes_at(frames, seen, space.paths, space.heights, space.asset)
+    item = placed(space.asset, spec.prop)
+    eyes = sight_points(
+        spec.type, spec.subjects, item, frames, space.paths, space.heights, space.asset
+    )
     seed = f"{last.scene if last else ''}:{spec.start_frame}:{','.join(spec.subjects)}"
     best: tuple[tuple, ShotSize, list[CameraKey], str] | None = None
     for size, framed, given_up in tries:
@@ -201,6 +205,7 @@ def _choose(
             space,
             lens,
             seed,
+            item,
         ):
             if angle in ruled_out:
                 continue

@@ -35,7 +35,7 @@ from backlot.camera.models import (
     Vec3,
 )
 from backlot.world.build import footprint
-from backlot.world.models import SetAsset
+from backlot.world.models import PlacedItem, SetAsset
 
 SIZES = list(ShotSize)
 # Shorter lenses tried, longest first, when a shot's lens does not fit in the set.
@@ -68,6 +68,14 @@ ARC_DEGREES = 30.0
 ARC_KEYS = 5
 CRANE_RISE_M = 3.0
 """How far above its final framing a crane starts (a jib arm's reach)."""
+INSERT_FILL = {ShotSize.ECU: 0.8, ShotSize.CU: 0.5, ShotSize.MCU: 0.35, ShotSize.MS: 0.25}
+"""Share of the frame height an insert's item fills, per size."""
+INSERT_AZIMUTHS = (0, 60, 300, 120, 240, 180)
+INSERT_ELEVATION_DEG = 40.0
+POV_AHEAD_M = 0.15
+"""How far in front of the eyes a POV's lens is: clear of the subject's own head."""
+INSERT_NEAREST_M = 0.35
+"""A lens focuses no nearer (and a camera body needs the room)."""
 
 
 class Candidate(NamedTuple):
@@ -130,8 +138,10 @@ def candidates(
     space: SceneSpace,
     focal_mm: float,
     seed: str,
+    item: PlacedItem | None = None,
 ) -> Iterator[Candidate]:
-    """Candidate camera paths for a shot, most preferred first, each with its angle.
+    """Candidate camera paths for a shot, most preferred first, each with its angle; an
+    insert frames its `item`.
 
     For each angle, the shot's lens, then each shorter one that keeps the camera on the
     set, as a DP would in a small room (a shorter lens also comes closer, in front of what
@@ -140,8 +150,14 @@ def candidates(
     """
     start, length = frames
     end = start + max(0, length - 1)
+    if item is not None:
+        yield from _insert_views(item, size, start, space, focal_mm)
+        return
     if not subjects or subjects[0] not in space.paths:
         yield Candidate(0.0, _set_view(space.asset, start, end, focal_mm, move))
+        return
+    if shot_type is ShotType.POV:
+        yield from _point_of_view(subjects[0], start, space, focal_mm)
         return
     base = SIDE[shot_type]
     angles = [base, -base] if base else [0.0]
@@ -173,6 +189,75 @@ def candidates(
             if fits(raised, space):
                 # A raise is a new way of seeing: its own angle for the chooser.
                 yield Candidate(angle + rise, raised, f"raised {rise} m to see over the set")
+
+
+def item_point(item: PlacedItem) -> Vec3:
+    """Where an insert looks: the middle of the item's top face."""
+    x, y, z = item.position
+    return (x, y + item.size[1], z)
+
+
+def _insert_views(
+    item: PlacedItem, size: ShotSize, frame: int, space: SceneSpace, focal_mm: float
+) -> Iterator[Candidate]:
+    """An insert's cameras: looking down at the item from round about it, far enough on
+    each lens for the item to fill its share of the frame height (a prop on a table is
+    shot from above, as a hand would hold it up to the lens)."""
+    extent = max(item.size)
+    fill = INSERT_FILL.get(size, INSERT_FILL[ShotSize.CU])
+    target = item_point(item)
+    lenses = [focal_mm, *(f for f in FALLBACK_LENSES_MM if f < focal_mm)]
+    pulled: list[CameraKey] = []
+    for azimuth in INSERT_AZIMUTHS:
+        for lens in lenses:
+            distance = max(INSERT_NEAREST_M, lens * extent / (fill * space.config.sensor_mm[1]))
+            key = _looking_down(target, azimuth, distance, lens, frame)
+            if fits([key], space):
+                yield Candidate(float(azimuth), [key])
+                break
+            pulled = pulled or [key]
+    if pulled:
+        key = pulled[0]
+        inside = key.model_copy(update={"position": _inside(key.position, space.asset)})
+        yield Candidate(0.0, [inside], "pulled in to stay on the set", sized=False)
+
+
+def _looking_down(
+    target: Vec3, azimuth: float, distance: float, lens: float, frame: int
+) -> CameraKey:
+    elevation = math.radians(INSERT_ELEVATION_DEG)
+    turn = math.radians(azimuth)
+    reach = distance * math.cos(elevation)
+    position = (
+        round(target[0] + reach * math.sin(turn), 4),
+        round(target[1] + distance * math.sin(elevation), 4),
+        round(target[2] + reach * math.cos(turn), 4),
+    )
+    return CameraKey(frame=frame, position=position, target=target, focal_mm=lens)
+
+
+def _point_of_view(
+    subject: str, frame: int, space: SceneSpace, focal_mm: float
+) -> Iterator[Candidate]:
+    """A POV: the lens at the subject's eyes (a little ahead of them, clear of the head),
+    looking level the way they face."""
+    path = space.paths[subject]
+    x, z, facing = pose_at(path, frame)
+    eyes = landmarks_at(path, frame, space.heights.get(subject, 1.7))["eyes"]
+    ahead = math.radians(facing)
+    dx, dz = math.sin(ahead), math.cos(ahead)
+    position = (
+        round(x + POV_AHEAD_M * dx, 4),
+        round(eyes[1], 4),
+        round(z + POV_AHEAD_M * dz, 4),
+    )
+    target = (position[0] + 5.0 * dx, position[1], position[2] + 5.0 * dz)
+    key = CameraKey(frame=frame, position=position, target=target, focal_mm=focal_mm)
+    if fits([key], space):
+        yield Candidate(0.0, [key])
+    else:
+        inside = key.model_copy(update={"position": _inside(position, space.asset)})
+        yield Candidate(0.0, [inside], "pulled in to stay on the set", sized=False)
 
 
 def _raise(position: Vec3, rise: float) -> Vec3:
@@ -435,10 +520,13 @@ def jump_cut(
 
 def same_subject(a: ShotType, a_subjects: list[str], b: ShotType, b_subjects: list[str]) -> bool:
     """Whether two shots film one subject, so that a cut between them falls under the 30°
-    rule: both of one person (single, reaction, OTS, insert, POV on the same main
-    subject), or both of one group (the same people). A cut from a two-shot to an OTS
-    changes what the frame is of, whatever the angle on either person."""
+    rule: both of one person (single, reaction, OTS, insert on the same main subject),
+    or both of one group (the same people). A cut from a two-shot to an OTS changes what
+    the frame is of, whatever the angle on either person; a POV is of what its subject
+    sees, not of them."""
     if not a_subjects or not b_subjects or (a in GROUPS) != (b in GROUPS):
+        return False
+    if ShotType.POV in (a, b):
         return False
     if a in GROUPS:
         return set(a_subjects) == set(b_subjects)

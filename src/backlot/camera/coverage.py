@@ -10,7 +10,9 @@ Film idioms, in order of precedence at each script element:
    (≥ 0.6) plays on the listener's reaction.
 4. Action: a walk trucked beside, a run followed, a chase or fight handheld, a sit or
    stand on the pedestal.
-5. The master (WS/FS) covers everything else.
+5. Inserts: a prop written in capitals in the action (the writer's mark of a prop that
+   matters, and the breakdown's), at its first mention in the scene, where the set has it.
+6. The master (WS/FS) covers everything else.
 
 Consecutive elements with the same choice make one shot, so the default cut is a sequence
 of contiguous shots from frame 0 to the scene's end, each element in exactly one of them.
@@ -21,11 +23,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from backlot.breakdown.models import CameraDirection, SceneBreakdown
+from backlot.breakdown.models import CameraDirection, Category, SceneBreakdown
 from backlot.camera.blocking import element_at_line, speeches
 from backlot.camera.models import Move, SceneTiming, ShotSize, ShotType
 from backlot.script.models import ElementType, Scene
 from backlot.world.models import SceneSetup
+from backlot.world.names import prim_name
 
 REACTION_TENSION = 0.6
 """Scene tension from which an exclamation cuts to the listener's reaction."""
@@ -47,6 +50,7 @@ _DIALOGUE = (ElementType.CHARACTER, ElementType.PARENTHETICAL, ElementType.DIALO
 _OFFSCREEN = frozenset({"VO", "OS", "OC"})
 """Cue extensions of a voice whose speaker is not in the shot."""
 _POSSESSIVE = re.compile(r"'S\b.*$")
+_INSERTED = frozenset({Category.PROPS, Category.WEAPONS})
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,8 @@ class ShotSpec:
     elements: list[int] = field(default_factory=list)
     reason: str = ""
     description: str = ""
+    prop: str = ""
+    """The placed item an insert frames (its name in the set)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,7 @@ class _Choice:
     description: str
     group: int = 0
     """Tells apart equal choices that must stay separate shots (two speeches)."""
+    prop: str = ""
 
 
 def _subject_id(subject: str | None, cast_ids: dict[str, str]) -> str | None:
@@ -130,8 +137,10 @@ def plan_coverage(
     timing: SceneTiming,
     scene: Scene,
     cast_ids: dict[str, str],
+    items: frozenset[str] = frozenset(),
 ) -> list[ShotSpec]:
-    """The scene's default cut: contiguous shots covering every element exactly once."""
+    """The scene's default cut: contiguous shots covering every element exactly once.
+    `items` names the things placed in the set for this scene, which inserts can frame."""
     cast_ids = {name.upper(): cid for name, cid in cast_ids.items()}
     everyone = tuple(setup.cast)
     exterior = (breakdown_scene.int_ext or "").startswith("EXT")
@@ -147,7 +156,8 @@ def plan_coverage(
     )
     choices: list[_Choice] = [master] * len(scene.elements)
 
-    # 5 → 1: later idioms overwrite earlier ones, so the strongest is written last.
+    # 6 → 1: later idioms overwrite earlier ones, so the strongest is written last.
+    _inserts(choices, breakdown_scene, scene, items)
     for action in breakdown_scene.actions:
         index = element_at_line(scene.elements, action.line)
         movers = tuple(cast_ids[n.upper()] for n in action.characters if n.upper() in cast_ids)
@@ -184,6 +194,38 @@ def plan_coverage(
             choices[index] = directed
 
     return _cut(choices, timing)
+
+
+def _inserts(
+    choices: list[_Choice], breakdown_scene: SceneBreakdown, scene: Scene, items: frozenset[str]
+) -> None:
+    """An insert on the first capitalised mention of each prop or weapon the set holds."""
+    shown: set[str] = set()
+    for tag in breakdown_scene.tags:
+        if tag.category not in _INSERTED or not _capitalised(tag.evidence):
+            continue
+        item = prim_name(tag.name.lower())
+        index = element_at_line(scene.elements, tag.line)
+        if item in shown or item not in items or index is None:
+            continue
+        if scene.elements[index].type is not ElementType.ACTION:
+            continue
+        shown.add(item)
+        reason = f"insert: {tag.evidence} (line {tag.line})"
+        choices[index] = _Choice(
+            ShotType.INSERT,
+            ShotSize.CU,
+            (),
+            Move.STATIC,
+            reason,
+            f"Insert: {tag.name}",
+            prop=item,
+        )
+
+
+def _capitalised(words: str) -> bool:
+    letters = [c for c in words if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _dialogue(
@@ -295,6 +337,7 @@ def _cut(choices: list[_Choice], timing: SceneTiming) -> list[ShotSpec]:
                 elements=indices,
                 reason=choice.reason,
                 description=choice.description,
+                prop=choice.prop,
             )
         )
     return shots

@@ -102,6 +102,7 @@ class Shot(BaseModel):
     move: Move
     lens_mm: float
     subjects: list[str] = Field(description="Character ids framed (first is the main one).")
+    prop: str = Field(default="", description="The set's placed item an insert frames.")
     start_frame: int = Field(description="First frame in the scene's timeline.")
     frames: int
     description: str = ""

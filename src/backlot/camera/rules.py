@@ -8,7 +8,8 @@
   one group: `cameras.same_subject`) turns the camera by 30° or more about the subject,
   or changes the size by two steps or more.
 * Occlusion: the eyes of each subject (every member of a group shot, the main subject of
-  any other) are in plain sight of the lens in at least 95 % of the shot's frames.
+  any other; an insert's item) are in plain sight of the lens in at least 95 % of the
+  shot's frames.
 * Inside: the camera stays on the set and above its floor at every frame.
 """
 
@@ -22,6 +23,7 @@ from backlot.camera.blocking import landmarks_at
 from backlot.camera.cameras import (
     GROUPS,
     framed_point,
+    item_point,
     jump_cut,
     line_side,
     pair_of,
@@ -40,7 +42,7 @@ from backlot.camera.models import (
     Vec3,
 )
 from backlot.camera.occlusion import HEAD_VISIBLE_SHARE, Occluders, visible_share
-from backlot.world.models import SetAsset, World
+from backlot.world.models import PlacedItem, SetAsset, World
 
 MIN_LINE_M = 0.2
 """Two people closer than this have no line between them."""
@@ -77,6 +79,26 @@ def eyes_at(
         seen = [landmarks_at(paths[s], frame, heights.get(s, 1.7))["eyes"] for s in subjects]
         frame_eyes.append([e for e in seen if abs(e[0]) <= w / 2 and abs(e[2]) <= d / 2])
     return frame_eyes
+
+
+def sight_points(
+    shot_type: ShotType,
+    subjects: Sequence[str],
+    item: PlacedItem | None,
+    frames: Sequence[int],
+    paths: dict[str, CharacterPath],
+    heights: dict[str, float],
+    asset: SetAsset,
+) -> list[list[Vec3]]:
+    """Per frame, what the lens must see: an insert's item, else the subjects' eyes."""
+    if item is not None:
+        return [[item_point(item)] for _ in frames]
+    return eyes_at(frames, watched(shot_type, subjects, paths), paths, heights, asset)
+
+
+def placed(asset: SetAsset, name: str) -> PlacedItem | None:
+    """The set's item of that name (an insert's `prop`), if there is one."""
+    return next((item for item in asset.items if name and item.name == name), None)
 
 
 def head_visible(
@@ -134,8 +156,8 @@ def check_rules(plan: ShotPlan, world: World) -> RuleReport:
                 inside += 1
             else:
                 breaks.append(RuleBreak(shot=shot.id, rule="inside", detail="camera off the set"))
-            seen = watched(shot.type, shot.subjects, paths)
-            eyes = eyes_at(frames, seen, paths, heights, asset)
+            item = placed(asset, shot.prop)
+            eyes = sight_points(shot.type, shot.subjects, item, frames, paths, heights, asset)
             share = head_visible(shot.keys, frames, eyes, occluders[asset.id])
             if share >= HEAD_VISIBLE_SHARE:
                 visible += 1

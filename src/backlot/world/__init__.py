@@ -39,7 +39,13 @@ if TYPE_CHECKING:
 __all__ = ["STAGE", "World", "build_world"]
 
 # Breakdown items a set is dressed with (cast, sound, effects… are not objects on a set).
-PLACED = (Category.PROPS, Category.SET_DRESSING, Category.VEHICLES, Category.GREENERY)
+PLACED = (
+    Category.PROPS,
+    Category.WEAPONS,
+    Category.SET_DRESSING,
+    Category.VEHICLES,
+    Category.GREENERY,
+)
 
 
 def _set_text(screenplay: Screenplay, resolved: ResolvedSet) -> str:
@@ -261,7 +267,7 @@ def _export_set(asset: SetAsset, build_dir: Path, config: ProjectConfig) -> list
 
 STAGE = Stage(
     name="world",
-    version="1",
+    version="2",
     model=World,
     run=run,
     inputs=("screenplay", "breakdown"),
