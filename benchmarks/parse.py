@@ -2,8 +2,9 @@
 
 Every `*.fountain` under <shared>/corpus/scripts/ is decoded once, then each parser is timed
 on the decoded text (no file I/O): loops are sized so one measurement takes at least
-`--min-time` seconds, `--repeat` measurements are taken, and the best per-parse time is
-reported (the median is in `--json`). A synthetic full-length feature, built from the other
+`--min-time` seconds, and `--repeat` rounds each time every parser once, in turn (so the
+machine's speed drift falls on all of them alike); the best per-parse time is reported (the
+median is in `--json`). A synthetic full-length feature, built from the other
 corpus scripts' bodies, is measured too. Each parser first parses each input once in a child
 process, so a peer that raises or never returns is reported instead of stopping the run.
 
@@ -204,8 +205,8 @@ def probe(kind: str, name: str, arg: str, timeout: float) -> tuple[str, str]:
     return ("ok", "") if message == "ok" else ("error", message)
 
 
-def measure(call: Callable[[], object], min_time: float, repeat: int) -> Timing:
-    """Best and median per-call time over `repeat` runs of a loop lasting ≥ `min_time`."""
+def _loops_for(call: Callable[[], object], min_time: float) -> int:
+    """How many calls make one measurement last at least `min_time` seconds."""
     call()  # warm up caches and lazy imports
     loops = 1
     while True:
@@ -214,22 +215,36 @@ def measure(call: Callable[[], object], min_time: float, repeat: int) -> Timing:
             call()
         elapsed = time.perf_counter() - start
         if elapsed >= min_time:
-            break
+            return loops
         loops = max(loops * 2, int(loops * min_time / max(elapsed, 1e-9) * 1.1))
-    per_call = [elapsed / loops]
-    for _ in range(repeat - 1):
-        gc.collect()
-        start = time.perf_counter()
-        for _ in range(loops):
-            call()
-        per_call.append((time.perf_counter() - start) / loops)
-    return Timing(
-        "ok",
-        best_ms=min(per_call) * 1000,
-        median_ms=statistics.median(per_call) * 1000,
-        loops=loops,
-        repeats=len(per_call),
-    )
+
+
+def measure(calls: dict[str, Callable[[], object]], min_time: float, repeat: int) -> dict:
+    """Best and median per-call time of each call over `repeat` rounds.
+
+    Each round times every call once, in turn: this machine's speed drifts by tens of per
+    cent over seconds (a shared virtual machine), and timing the parsers side by side puts
+    the drift on all of them alike, so the ratios hold even when the times move.
+    """
+    loops = {name: _loops_for(call, min_time) for name, call in calls.items()}
+    per_call: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(repeat):
+        for name, call in calls.items():
+            gc.collect()
+            start = time.perf_counter()
+            for _ in range(loops[name]):
+                call()
+            per_call[name].append((time.perf_counter() - start) / loops[name])
+    return {
+        name: Timing(
+            "ok",
+            best_ms=min(times) * 1000,
+            median_ms=statistics.median(times) * 1000,
+            loops=loops[name],
+            repeats=len(times),
+        )
+        for name, times in per_call.items()
+    }
 
 
 @dataclass
@@ -247,18 +262,6 @@ class Row:
     min_ratio: float | None = None
 
 
-def _run_one(
-    kind: str, name: str, arg: str, call: Callable[[], object], args: argparse.Namespace
-) -> Timing:
-    status, why = probe(kind, name, arg, args.timeout)
-    if status != "ok":
-        return Timing(status, error=why)
-    try:
-        return measure(call, args.min_time, args.repeat)
-    except Exception as exc:  # it parsed once in the child; report rather than stop
-        return Timing("error", error=f"{type(exc).__name__}: {exc}".splitlines()[0][:200])
-
-
 def benchmark(inputs: list[Input], args: argparse.Namespace, progress: Callable) -> list[Row]:
     """Measure every parser (and the loader, when present) on every input."""
     parsers = {name: _get_parser(name) for name in PARSERS}
@@ -266,17 +269,33 @@ def benchmark(inputs: list[Input], args: argparse.Namespace, progress: Callable)
     rows = []
     for item in inputs:
         row = Row(item.name, len(item.text.splitlines()), len(item.text), item.note)
+        calls: dict[str, Callable[[], object]] = {}
         for name, parser in parsers.items():
-            progress(f"{item.name}: {name}")
             if parser is None:
                 row.parse[name] = Timing("missing", error=f"{name} is not installed")
                 continue
-            row.parse[name] = _run_one(
-                "parse", name, item.text, lambda p=parser, t=item.text: p(t), args
-            )
+            progress(f"{item.name}: {name} (first parse)")
+            status, why = probe("parse", name, item.text, args.timeout)
+            if status == "ok":
+                calls[name] = lambda p=parser, t=item.text: p(t)
+            else:
+                row.parse[name] = Timing(status, error=why)
         if loader is not None:
-            progress(f"{item.name}: backlot load")
-            row.load = _run_one("load", "", str(item.path), lambda p=item.path: loader(p), args)
+            status, why = probe("load", "", str(item.path), args.timeout)
+            if status == "ok":
+                calls["load"] = lambda p=item.path: loader(p)
+            else:
+                row.load = Timing(status, error=why)
+        progress(f"{item.name}: timing {', '.join(calls)}")
+        try:
+            timings = measure(calls, args.min_time, args.repeat)
+        except Exception as exc:  # each parsed once in a child; report rather than stop
+            why = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+            timings = {name: Timing("error", error=why) for name in calls}
+        if "load" in timings:
+            row.load = timings.pop("load")
+        row.parse.update(timings)
+        row.parse = {name: row.parse[name] for name in PARSERS}
         base = row.parse["backlot"]
         for name in PARSERS[1:]:
             peer = row.parse[name]
@@ -414,9 +433,9 @@ def main(argv: list[str] | None = None) -> int:
         epilog="Corpus: $BACKLOT_SHARED or ../shared next to the repository root.",
     )
     parser.add_argument("--json", action="store_true", help="print figures as JSON")
-    parser.add_argument("--repeat", type=int, default=5, help="measurements per figure (5)")
+    parser.add_argument("--repeat", type=int, default=9, help="rounds of measurements (9)")
     parser.add_argument(
-        "--min-time", type=float, default=0.2, help="seconds per measurement, at least (0.2)"
+        "--min-time", type=float, default=0.05, help="seconds per measurement, at least (0.05)"
     )
     parser.add_argument(
         "--timeout", type=float, default=10.0, help="seconds before a parse counts as hung (10)"

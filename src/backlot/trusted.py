@@ -7,35 +7,32 @@ sets the instance state the way `model_construct` does, but takes every field at
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 M = TypeVar("M", bound=BaseModel)
 _set = object.__setattr__
-
-
-@cache
-def _field_names(cls: type[BaseModel]) -> tuple[str, ...]:
-    return tuple(cls.model_fields)
+_new = object.__new__
+# One fields-set per class, shared by its trusted instances: every field is set, so the
+# only change pydantic ever makes to it (adding a field's name on assignment) is a no-op.
+_FIELDS_SET: dict[type[BaseModel], set[str]] = {}
 
 
 def trusted(cls: type[M], values: dict[str, Any]) -> M:
-    """An instance of `cls` holding `values`, which must name every field of `cls`.
+    """An instance of `cls` holding `values`: every field of `cls`, in the model's order.
 
-    The fields are stored in the model's order: pydantic serializes in the order of the
-    instance's state, and JSON must not depend on how a model was built.
+    The order matters because pydantic serializes in the order of the instance's state and
+    JSON must not depend on how a model was built; callers write their dicts in field order
+    (tests compare their output with validated models' JSON), so it is not checked here,
+    on the parser's hottest path.
     """
-    names = _field_names(cls)
-    if tuple(values) != names:  # callers on hot paths pass them in order already
-        state = {name: values[name] for name in names}
-        if len(values) != len(names):
-            raise TypeError(f"{cls.__name__}: unknown fields {sorted(set(values) - set(names))}")
-        values = state
-    instance = cls.__new__(cls)
+    fields_set = _FIELDS_SET.get(cls)
+    if fields_set is None:
+        fields_set = _FIELDS_SET[cls] = set(cls.model_fields)
+    instance = _new(cls)
     _set(instance, "__dict__", values)
-    _set(instance, "__pydantic_fields_set__", set(names))
+    _set(instance, "__pydantic_fields_set__", fields_set)
     _set(instance, "__pydantic_extra__", None)
     _set(instance, "__pydantic_private__", None)
     return instance

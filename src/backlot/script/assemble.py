@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import pairwise
 
 from backlot.script.headings import split_heading
 from backlot.script.models import CharacterStat, Element, ElementType, Scene, Screenplay, TitleEntry
@@ -29,54 +30,53 @@ def assemble(
     """Group `elements` into scenes and count speeches; every reader ends here."""
     scenes: list[Scene] = []
     counts: dict[str, int] = {}
-    current: Scene | None = None
     taken: set[str] = set()
     warnings: list[str] = []
-    for element in elements:
+    heading, character = ElementType.SCENE_HEADING, ElementType.CHARACTER
+    starts: list[int] = []
+    for i, element in enumerate(elements):
         kind = element.type
-        if kind is ElementType.SCENE_HEADING:
-            parts = split_heading(element.text)
-            number = _unique_number(element.scene_number, len(scenes) + 1, taken)
-            if element.scene_number and number != element.scene_number:
-                warnings.append(
-                    f"line {element.line}: scene number {element.scene_number} is used "
-                    f"twice; this scene is {number}"
-                )
-            current = trusted(
-                Scene,
-                {
-                    "number": number,
-                    "heading": element.text,
-                    "int_ext": parts.int_ext,
-                    "location": parts.location,
-                    "sublocation": parts.sublocation,
-                    "time_of_day": parts.time_of_day,
-                    "line": element.line,
-                    "start_page": None,
-                    "eighths": None,
-                    "elements": [element],
-                },
+        if kind is heading:
+            starts.append(i)
+        elif kind is character and (name := split_cue(element.text)[0]):
+            counts[name] = counts.get(name, 0) + 1
+    for start, end in pairwise([*starts, len(elements)]):
+        element = elements[start]
+        parts = split_heading(element.text)
+        number = _unique_number(element.scene_number, len(scenes) + 1, taken)
+        if element.scene_number and number != element.scene_number:
+            warnings.append(
+                f"line {element.line}: scene number {element.scene_number} is used "
+                f"twice; this scene is {number}"
             )
-            scenes.append(current)
-            continue
-        if current is not None:
-            current.elements.append(element)
-        if kind is ElementType.CHARACTER:
-            name = split_cue(element.text)[0]
-            if name:
-                counts[name] = counts.get(name, 0) + 1
+        scene = {
+            "number": number,
+            "heading": element.text,
+            "int_ext": parts.int_ext,
+            "location": parts.location,
+            "sublocation": parts.sublocation,
+            "time_of_day": parts.time_of_day,
+            "line": element.line,
+            "start_page": None,
+            "eighths": None,
+            "elements": elements[start:end],
+        }
+        scenes.append(trusted(Scene, scene))
     title = next((e.value for e in title_page if e.key.lower() == "title"), None)
-    return Screenplay.model_construct(
-        title=title.splitlines()[0].strip() if title else None,
-        source=source,
-        title_page=title_page,
-        elements=elements,
-        scenes=scenes,
-        characters=[
-            CharacterStat.model_construct(name=n, dialogue_count=c) for n, c in counts.items()
-        ],
-        pages=None,
-        warnings=warnings,
+    return trusted(
+        Screenplay,
+        {
+            "title": title.splitlines()[0].strip() if title else None,
+            "source": source,
+            "title_page": title_page,
+            "elements": elements,
+            "scenes": scenes,
+            "characters": [
+                trusted(CharacterStat, {"name": n, "dialogue_count": c}) for n, c in counts.items()
+            ],
+            "pages": None,
+            "warnings": warnings,
+        },
     )
 
 

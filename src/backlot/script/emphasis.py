@@ -33,8 +33,10 @@ def parse_emphasis(raw: str) -> tuple[str, list[Span]]:
     """Split `raw` Fountain text into plain text and emphasis spans."""
     if "*" not in raw and "_" not in raw:
         return raw, []
-    for escape, placeholder in _ESCAPES.items():
-        raw = raw.replace(escape, placeholder)
+    escaped = "\\" in raw
+    if escaped:
+        for escape, placeholder in _ESCAPES.items():
+            raw = raw.replace(escape, placeholder)
     pieces: list[str] = []
     runs: list[tuple[int, int, frozenset[Style]]] = []
     length = 0
@@ -43,7 +45,9 @@ def parse_emphasis(raw: str) -> tuple[str, list[Span]]:
             pieces.append("\n")
             length += 1
         length = _walk(line, frozenset(), pieces, runs, length)
-    text = "".join(pieces).translate(_RESTORE)
+    text = "".join(pieces)
+    if escaped:
+        text = text.translate(_RESTORE)
     spans = [
         trusted(Span, {"start": s, "end": e, "styles": [x for x in _ORDER if x in styles]})
         for s, e, styles in _merge(runs)

@@ -24,6 +24,7 @@ _INDENTED = re.compile(r"^(?: {3,}|\t)")
 _HEADING = re.compile(r"^(?:INT\.?/EXT|EXT\.?/INT|I/E|E/I|INT|EXT|EST)(?:\.|\s)", re.IGNORECASE)
 _SCENE_NUMBER = re.compile(r"\s+#([A-Za-z0-9.\-]+)#\s*$|^#([A-Za-z0-9.\-]+)#\s*$")
 _PAGE_BREAK = re.compile(r"^={3,}\s*$")
+_HEADING_START = frozenset("IiEe")
 _TAB = "    "
 _FORCING = frozenset("!@~#=>.")
 
@@ -38,7 +39,7 @@ def parse_fountain(text: str, source: str | None = None) -> Screenplay:
         text = _BONEYARD.sub(lambda m: "\n" * m.group().count("\n"), text)
     lines = text.split("\n")
     title_page, first = _title_page(lines)
-    parser = _BodyParser(lines, first)
+    parser = _BodyParser(lines, first, has_notes="[[" in text)
     parser.run()
     return assemble(title_page, parser.elements, source)
 
@@ -64,36 +65,46 @@ def _title_page(lines: list[str]) -> tuple[list[TitleEntry], int]:
             entries[-1][1].append(line.strip())
         i += 1
     return [
-        TitleEntry.model_construct(key=key, value=parse_emphasis("\n".join(values))[0], line=no)
+        trusted(TitleEntry, {"key": key, "value": parse_emphasis("\n".join(values))[0], "line": no})
         for key, values, no in entries
     ], i
 
 
-def _element(kind: ElementType, text: str, line: int, spans: list, **extra: object) -> Element:
-    """An element with every field given, for `trusted` (the parser's output is valid)."""
-    values = {
-        "type": kind,
-        "text": text,
-        "line": line,
-        "spans": spans,
-        "scene_number": None,
-        "extension": None,
-        "dual": False,
-        "depth": None,
-        "forced": False,
-    }
-    if extra:
-        values.update(extra)  # keys already present: the order stays the model's
-    return trusted(Element, values)
+def _element(
+    kind: ElementType,
+    text: str,
+    line: int,
+    spans: list,
+    scene_number: str | None = None,
+    extension: str | None = None,
+    dual: bool = False,
+    depth: int | None = None,
+    forced: bool = False,
+) -> Element:
+    """An element with every field given, in the model's order, for `trusted`."""
+    return trusted(
+        Element,
+        {
+            "type": kind,
+            "text": text,
+            "line": line,
+            "spans": spans,
+            "scene_number": scene_number,
+            "extension": extension,
+            "dual": dual,
+            "depth": depth,
+            "forced": forced,
+        },
+    )
 
 
-def _is_upper(text: str) -> bool:
-    """True for a line with letters, none lower-case (the spec's "entirely in uppercase")."""
-    return text == text.upper() and text != text.lower()
+def is_cue(stripped: str) -> bool:
+    """True when a stripped line reads as a character cue: upper case up to any extension.
 
-
-def _strip_trailing(line: str) -> str:
-    return line.rstrip().replace("\t", _TAB)
+    "Entirely in uppercase" is `str.isupper`: some cased letter, none lower case.
+    """
+    name = stripped.removesuffix("^").split("(", 1)[0]
+    return name.isupper() and not name.rstrip().endswith(":")
 
 
 class _BodyParser:
@@ -103,12 +114,16 @@ class _BodyParser:
     its source line number; a note waits in `notes` until the paragraph around it is out.
     """
 
-    def __init__(self, lines: list[str], first: int) -> None:
-        self.texts: list[str] = []
-        self.numbers: list[int] = []
+    def __init__(self, lines: list[str], first: int, *, has_notes: bool) -> None:
         # (index of the logical line the note belongs before or in, note element)
         self.notes: list[tuple[int, Element]] = []
-        self._lift_notes(lines, first)
+        self.texts: list[str] = []
+        self.numbers: list[int] = []
+        if has_notes:
+            self._lift_notes(lines, first)
+        else:
+            self.texts += lines[first:]
+            self.numbers += range(first + 1, len(lines) + 1)
         self.i = 0
         self.elements: list[Element] = []
         self._next_note = 0
@@ -124,52 +139,65 @@ class _BodyParser:
         """
         texts, numbers = self.texts, self.numbers
         i = first
-        while i < len(lines):
-            line = lines[i]
-            number = i + 1
-            i += 1
-            if "[[" in line:
-                start = line.find("[[")
-                if line.find("]]", start + 2) < 0:
-                    end = _note_end(lines, i - 1)
-                    if end is not None:
-                        line = "\n".join(lines[i - 1 : end + 1])
-                        i = end + 1
-                found = False
-                while (start := line.find("[[")) >= 0 and (end := line.find("]]", start + 2)) >= 0:
-                    note_line = number + line.count("\n", 0, start)
-                    note = _element(T.NOTE, line[start + 2 : end].strip(), note_line, [])
-                    self.notes.append((len(texts), note))
-                    line = line[:start] + line[end + 2 :]
-                    found = True
-                if found:
-                    line = line.replace("\n", "")
-                    if not line.strip():
-                        continue
+        # Only lines holding "[[" need a look; the runs between them are copied whole.
+        for at in [k for k in range(first, len(lines)) if "[[" in lines[k]]:
+            if at < i:  # inside a note that an earlier line opened
+                continue
+            texts += lines[i:at]
+            numbers += range(i + 1, at + 1)
+            line = lines[at]
+            number = at + 1
+            i = at + 1
+            start = line.find("[[")
+            if line.find("]]", start + 2) < 0:
+                end = _note_end(lines, at)
+                if end is not None:
+                    line = "\n".join(lines[at : end + 1])
+                    i = end + 1
+            found = False
+            while (start := line.find("[[")) >= 0 and (end := line.find("]]", start + 2)) >= 0:
+                note_line = number + line.count("\n", 0, start)
+                note = _element(T.NOTE, line[start + 2 : end].strip(), note_line, [])
+                self.notes.append((len(texts), note))
+                line = line[:start] + line[end + 2 :]
+                found = True
+            if found:
+                line = line.replace("\n", "")
+                if not line.strip():
+                    continue
             texts.append(line)
             numbers.append(number)
+        texts += lines[i:]
+        numbers += range(i + 1, len(lines) + 1)
 
-    def _flush_notes(self, before: int) -> None:
-        """Emit the notes that belong before logical line `before`."""
+    def _flush_notes(self, before: int) -> int:
+        """Emit the notes that belong before logical line `before`; where the next one sits."""
         notes = self.notes
         while self._next_note < len(notes) and notes[self._next_note][0] < before:
             self.elements.append(notes[self._next_note][1])
             self._next_note += 1
+        return notes[self._next_note][0] if self._next_note < len(notes) else len(self.texts)
 
     # -- the loop ------------------------------------------------------------------------
 
     def run(self) -> None:
         texts = self.texts
         n = len(texts)
-        while self.i < n:
-            if not texts[self.i].strip():
-                self.i += 1
+        i = 0
+        note_at = self.notes[0][0] if self.notes else n
+        while i < n:
+            if not texts[i].strip():
+                i += 1
                 continue
+            self.i = i
             # Notes from before this paragraph come first; notes from inside it follow its
             # elements, so a speech stays contiguous.
-            self._flush_notes(self.i)
+            if note_at < i:
+                note_at = self._flush_notes(i)
             self._paragraph()
-            self._flush_notes(self.i)
+            i = self.i
+            if note_at < i:
+                note_at = self._flush_notes(i)
         self._flush_notes(n + 1)
 
     def _paragraph(self) -> None:
@@ -180,15 +208,15 @@ class _BodyParser:
         if first in _FORCING:
             self._marked(raw, stripped, first)
             return
-        if _HEADING.match(stripped):
+        if first in _HEADING_START and _HEADING.match(stripped):
             self._heading(stripped, forced=False)
             return
         nxt = self.texts[i + 1] if i + 1 < len(self.texts) else ""
         if not nxt.strip():
-            if raw.endswith("TO:") and _is_upper(stripped):
+            if raw.endswith("TO:") and stripped.isupper():
                 self._single(T.TRANSITION, stripped)
                 return
-        elif self._is_cue(stripped):
+        elif is_cue(stripped):
             self._dialogue_block(stripped, forced=False)
             return
         self._action(raw, forced=False)
@@ -204,7 +232,7 @@ class _BodyParser:
             self._dialogue_block(stripped[1:], forced=True)
         elif first == "~":
             self._lyrics()
-        elif _PAGE_BREAK.match(stripped):
+        elif first == "=" and _PAGE_BREAK.match(stripped):
             self._single(T.PAGE_BREAK, "")
         elif first == "#":
             depth = len(stripped) - len(stripped.lstrip("#"))
@@ -220,25 +248,38 @@ class _BodyParser:
         else:
             self._action(raw, forced=False)
 
-    @staticmethod
-    def _is_cue(stripped: str) -> bool:
-        name = stripped.removesuffix("^").split("(", 1)[0]
-        return _is_upper(name) and not name.rstrip().endswith(":")
-
     # -- element builders ----------------------------------------------------------------
 
-    def _emit(self, kind: ElementType, raw: str, line: int, **extra: object) -> Element:
-        text, spans = parse_emphasis(raw)
-        element = _element(kind, text, line, spans, **extra)
-        self.elements.append(element)
-        return element
+    def _emit(
+        self,
+        kind: ElementType,
+        raw: str,
+        line: int,
+        scene_number: str | None = None,
+        depth: int | None = None,
+        forced: bool = False,
+    ) -> None:
+        if "*" in raw or "_" in raw:
+            text, spans = parse_emphasis(raw)
+        else:
+            text, spans = raw, []
+        self.elements.append(
+            _element(kind, text, line, spans, scene_number, None, False, depth, forced)
+        )
 
-    def _single(self, kind: ElementType, raw: str, **extra: object) -> None:
+    def _single(
+        self,
+        kind: ElementType,
+        raw: str,
+        scene_number: str | None = None,
+        depth: int | None = None,
+        forced: bool = False,
+    ) -> None:
         """A one-line paragraph element; any further lines of the paragraph are action.
 
         Sections and synopses are the exception: an outline stacks them line on line.
         """
-        self._emit(kind, raw, self.numbers[self.i], **extra)
+        self._emit(kind, raw, self.numbers[self.i], scene_number, depth, forced)
         self.i += 1
         if self.i < len(self.texts) and (nxt := self.texts[self.i].strip()):
             if nxt[0] in ("#", "=") and not _PAGE_BREAK.match(nxt):
@@ -248,7 +289,7 @@ class _BodyParser:
 
     def _heading(self, raw: str, *, forced: bool) -> None:
         number = None
-        m = _SCENE_NUMBER.search(raw)
+        m = _SCENE_NUMBER.search(raw) if "#" in raw else None
         if m and SCENE_NUMBER.fullmatch(m.group(1) or m.group(2)):
             number = m.group(1) or m.group(2)
             raw = raw[: m.start()].rstrip()
@@ -283,10 +324,11 @@ class _BodyParser:
         """An action paragraph: every line up to the next blank one, indentation kept."""
         texts = self.texts
         start = self.i
-        parts = [_strip_trailing(first_line)]
+        parts = [first_line.rstrip().replace("\t", _TAB)]
         i = start + 1
-        while i < len(texts) and texts[i].strip():
-            parts.append(_strip_trailing(texts[i]))
+        n = len(texts)
+        while i < n and (line := texts[i]).strip():
+            parts.append(line.rstrip().replace("\t", _TAB))
             i += 1
         self.i = i
         self._emit(T.ACTION, "\n".join(parts), self.numbers[start], forced=forced)
@@ -299,11 +341,12 @@ class _BodyParser:
         """
         texts, numbers = self.texts, self.numbers
         dual = cue.endswith("^")
-        element = self._emit(
-            T.CHARACTER, cue.removesuffix("^").strip(), numbers[self.i], dual=dual, forced=forced
-        )
+        text, spans = parse_emphasis(cue.removesuffix("^").strip())
         # From the plain text, so an escaped '(O\_S)' gives the extension 'O_S'.
-        element.extension = split_cue(element.text)[1]
+        extension = split_cue(text)[1]
+        self.elements.append(
+            _element(T.CHARACTER, text, numbers[self.i], spans, None, extension, dual, None, forced)
+        )
         speech: list[str] = []
         speech_line = 0
         i = self.i + 1

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from itertools import pairwise
 
 from backlot.script.emphasis import parse_emphasis
+from backlot.script.fountain import is_cue
 from backlot.script.models import Element, ElementType, Screenplay, Span, Style, TitleEntry
 
 T = ElementType
@@ -97,7 +98,7 @@ def _paragraph(element: Element) -> str:
         heading = text if _HEADING.match(text) and not element.forced else f".{text}"
         return f"{heading} #{element.scene_number}#" if element.scene_number else heading
     if kind is T.TRANSITION:
-        plain = _is_upper(text) and text.endswith("TO:") and not _special_start(text)
+        plain = text.isupper() and text.endswith("TO:") and not _special_start(text)
         return text if plain and not element.forced else f"> {text}"
     if kind is T.CENTERED:
         return "\n".join(f">{line}<" for line in text.split("\n"))
@@ -116,8 +117,8 @@ def _action(text: str, forced: bool) -> str:
     stripped = first.strip()
     misread = (
         _special_start(stripped)
-        or (_is_upper(stripped) and stripped.endswith("TO:"))
-        or (bool(rest) and _is_cue(stripped))
+        or (stripped.isupper() and stripped.endswith("TO:"))
+        or (bool(rest) and is_cue(stripped))
     )
     return f"!{text}" if forced or misread else text
 
@@ -125,7 +126,7 @@ def _action(text: str, forced: bool) -> str:
 def _speech(cue: Element, speech: list[Element]) -> str:
     """A cue and its speech as one paragraph; blank dialogue lines become two spaces."""
     name = _markup(cue.text, cue.spans)
-    plain = bool(speech) and _is_cue(name) and not _special_start(name)
+    plain = bool(speech) and is_cue(name) and not _special_start(name)
     lines = [("" if plain and not cue.forced else "@") + name + (" ^" if cue.dual else "")]
     for element in speech:
         text = _markup(element.text, element.spans)
@@ -139,15 +140,6 @@ def _speech(cue: Element, speech: list[Element]) -> str:
 def _special_start(stripped: str) -> bool:
     """True when a paragraph starting with `stripped` would not read as action or a cue."""
     return not stripped or stripped[0] in _MARKUP_START or bool(_HEADING.match(stripped))
-
-
-def _is_upper(text: str) -> bool:
-    return text == text.upper() and text != text.lower()
-
-
-def _is_cue(stripped: str) -> bool:
-    name = stripped.removesuffix("^").split("(", 1)[0]
-    return _is_upper(name) and not name.rstrip().endswith(":")
 
 
 # -- emphasis ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ _PREFIX = re.compile(
 )
 _INT_EXT = {"INT": "INT", "EXT": "EXT", "EST": "EXT"}
 # " - ", " – ", " — " separate the parts; a bare hyphen inside a name ("T-BONE") does not.
-_PARTS = re.compile(r"\s+[-–—]+\s+|\s+[-–—]+$|^[-–—]+\s+")
+_PARTS = re.compile(r"\s+[-–—]+(?:\s+|$)|^[-–—]+\s+")
 
 # Normalized time-of-day vocabulary: spoken variants → the word later stages read.
 TIME_OF_DAY: dict[str, str] = {
@@ -69,10 +69,18 @@ class Heading(NamedTuple):
     time_of_day: str | None
 
 
+_NOT_TIME_WORD = re.compile(r"[^A-Z' ]+")
+_SPACES = re.compile(r"\s+")
+_PREFIX_NOISE = re.compile(r"[\s.]")
+_ASIDE = re.compile(r"\s*(?:\(.*?\)|\[.*?\])\s*")
+
+
 def normalize_time_of_day(word: str) -> str | None:
     """The vocabulary word for `word`, or None when it is not a time of day."""
-    key = re.sub(r"[^A-Z' ]+", " ", word.upper()).strip()
-    key = re.sub(r"\s+", " ", key)
+    key = word.upper()
+    if key in TIME_OF_DAY:  # the common case, written plainly: "NIGHT"
+        return TIME_OF_DAY[key]
+    key = _SPACES.sub(" ", _NOT_TIME_WORD.sub(" ", word.upper()).strip())
     key = key.removeprefix("THE ").removeprefix("NEXT ").removeprefix("FOLLOWING ")
     return TIME_OF_DAY.get(key)
 
@@ -87,11 +95,11 @@ def split_heading(heading: str) -> Heading:
     int_ext = None
     match = _PREFIX.match(text)
     if match:
-        prefix = re.sub(r"[\s.]", "", match.group("p").upper())
-        int_ext = _INT_EXT.get(prefix, "INT/EXT")
+        prefix = match.group("p").upper()
+        int_ext = _INT_EXT.get(prefix) or _INT_EXT.get(_PREFIX_NOISE.sub("", prefix), "INT/EXT")
         text = text[match.end() :]
     # Bracketed asides ("- [THE STORM]", "(1985)") qualify the scene; they are not its parts.
-    parts = [p.strip() for p in _PARTS.split(text) if p and p.strip() and p.strip()[0] != "["]
+    parts = [q for p in _PARTS.split(text) if (q := p.strip()) and q[0] != "["]
     if not parts:
         return Heading(int_ext, "", None, None)
     if len(parts) == 1 and ", " in parts[0]:
@@ -101,7 +109,9 @@ def split_heading(heading: str) -> Heading:
             parts = [place, last]
     time_of_day = None
     if len(parts) >= 2:
-        last = re.sub(r"\s*(?:\(.*?\)|\[.*?\])\s*", " ", parts[-1]).strip() or parts[-1]
+        last = parts[-1]
+        if "(" in last or "[" in last:
+            last = _ASIDE.sub(" ", last).strip() or last
         known = normalize_time_of_day(last)
         if known is not None:
             time_of_day = known
