@@ -124,7 +124,7 @@ def export(breakdown: Breakdown, build_dir: Path, config: ProjectConfig, *_: obj
 
 STAGE = Stage(
     name="breakdown",
-    version="1",
+    version="2",
     model=Breakdown,
     run=run,
     inputs=("screenplay",),

@@ -7,12 +7,13 @@ category when the names are equal or one is the other's head noun ("case" ~ "met
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from backlot.breakdown.lexicon import singular
+from backlot.breakdown.lexicon import singular, verb_base
 from backlot.breakdown.models import Breakdown, Category
 from backlot.script.assemble import split_cue
 from backlot.script.headings import normalize_time_of_day
@@ -75,8 +76,10 @@ class Evaluation:
 
 
 def _same(predicted: str, gold: str) -> bool:
-    p, g = _singular_name(predicted), _singular_name(gold)
-    return p == g or p.endswith(" " + g) or g.endswith(" " + p)
+    # "key to the city" is a key: a name's head is the noun before its preposition.
+    p, g = (_singular_name(re.split(r" (?:to|of|for) ", n)[0]) for n in (predicted, gold))
+    # A sound is one thing as noun or verb: "whistle" is the gold's "whistling".
+    return p == g or p.endswith(" " + g) or g.endswith(" " + p) or verb_base(p) == verb_base(g)
 
 
 def _singular_name(name: str) -> str:

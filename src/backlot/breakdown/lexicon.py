@@ -94,10 +94,10 @@ def verb_base(word: str) -> str:
 
 
 class Match(NamedTuple):
-    """A lexicon term found in a text: its categories, canonical name and token span."""
+    """A lexicon term found in a text: its categories, its name in each, and its token span."""
 
     categories: tuple[Category, ...]
-    name: str
+    names: tuple[str, ...]
     first: int
     last: int
 
@@ -106,13 +106,22 @@ class Match(NamedTuple):
 class Lexicon:
     """Terms per category, their canonical names, and a few word lists the rules need."""
 
-    # First word of a term → (term's words, categories, canonical name), longest first.
-    by_first: dict[str, list[tuple[tuple[str, ...], tuple[Category, ...], str]]]
+    # First word of a term → (term's words, categories, name in each), longest first.
+    by_first: dict[str, list[tuple[tuple[str, ...], tuple[Category, ...], tuple[str, ...]]]]
     plural_only: frozenset[str]
     sound_verbs: frozenset[str]
     prose_sound_verbs: frozenset[str]
     ambiguous_wardrobe: frozenset[str]
     terms: dict[Category, frozenset[str]]
+    category_aliases: dict[Category, dict[str, str]]
+    firearms: frozenset[str]
+    firing_verbs: frozenset[str]
+    trigger_verbs: frozenset[str]
+    take_idioms: frozenset[str]
+
+    def name_in(self, category: Category, name: str) -> str:
+        """What `category`'s department calls `name` ("phone" is a "phone ring" in sound)."""
+        return self.category_aliases.get(category, {}).get(name, name)
 
     def find(self, tokens: list[Token]) -> list[Match]:
         """Every longest, non-overlapping term match, left to right.
@@ -125,7 +134,7 @@ class Lexicon:
         while i < n:
             found = None
             for key in (tokens[i].lower, singular(tokens[i].lower)):
-                for words, categories, name in self.by_first.get(key, ()):
+                for words, categories, names in self.by_first.get(key, ()):
                     end = i + len(words)
                     if end > n:
                         continue
@@ -133,7 +142,7 @@ class Lexicon:
                     if all(tokens[i + k].lower == w for k, w in enumerate(words[:-1])) and (
                         last == words[-1] or singular(last) == words[-1]
                     ):
-                        found = Match(categories, name, i, end - 1)
+                        found = Match(categories, names, i, end - 1)
                         break
                 if found:
                     break
@@ -152,7 +161,8 @@ def load_lexicon() -> Lexicon:
         files("backlot.breakdown").joinpath("data/lexicon.toml").read_text(encoding="utf-8")
     )
     aliases: dict[str, str] = data["aliases"]
-    entries: dict[tuple[str, ...], tuple[set[Category], str]] = {}
+    category_aliases = {Category(c): table for c, table in data["category_aliases"].items()}
+    entries: dict[tuple[str, ...], dict[Category, str]] = {}
     terms: dict[Category, frozenset[str]] = {}
     for category_id, words in data["terms"].items():
         category = Category(category_id)
@@ -161,13 +171,14 @@ def load_lexicon() -> Lexicon:
             # Keyed and named by the singular, so "vaults" and "vault" are one term, "vault".
             *head, last = term.split()
             key = (*head, singular(last))
-            name = aliases.get(term) or " ".join(key)
-            categories, _ = entries.setdefault(key, (set(), name))
-            categories.add(category)
-    by_first: dict[str, list[tuple[tuple[str, ...], tuple[Category, ...], str]]] = {}
-    for words, (categories, name) in entries.items():
-        ordered = tuple(c for c in Category if c in categories)
-        by_first.setdefault(words[0], []).append((words, ordered, name))
+            name = (
+                category_aliases.get(category, {}).get(term) or aliases.get(term) or " ".join(key)
+            )
+            entries.setdefault(key, {}).setdefault(category, name)
+    by_first: dict[str, list[tuple[tuple[str, ...], tuple[Category, ...], tuple[str, ...]]]] = {}
+    for words, named in entries.items():
+        ordered = tuple(c for c in Category if c in named)
+        by_first.setdefault(words[0], []).append((words, ordered, tuple(named[c] for c in ordered)))
     for options in by_first.values():
         options.sort(key=lambda entry: -len(entry[0]))
     return Lexicon(
@@ -177,4 +188,9 @@ def load_lexicon() -> Lexicon:
         prose_sound_verbs=frozenset(data["prose_verbs"]["sound"]),
         ambiguous_wardrobe=frozenset(data["needs_determiner"]["wardrobe"]),
         terms=terms,
+        category_aliases=category_aliases,
+        firearms=frozenset(data["gunfire"]["firearms"]),
+        firing_verbs=frozenset(data["gunfire"]["verbs"]),
+        trigger_verbs=frozenset(data["gunfire"]["trigger_verbs"]),
+        take_idioms=frozenset(data["idioms"]["take"]),
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from backlot.breakdown.lexicon import (
     Lexicon,
+    Match,
     Token,
     singular,
     tokenize,
@@ -47,6 +48,18 @@ CAPS_ONLY = frozenset({C.SPECIAL_EQUIPMENT, C.MECHANICAL_EFFECTS})
 # Things in hand need a determiner before them, so verbs ("can", "match") are not props.
 # So do sounds in lower case: "a scream" is a sound, "the sirens wail" has one (siren).
 NEEDS_DETERMINER = frozenset({C.PROPS, C.SET_DRESSING, C.SOUND})
+# Categories whose terms are nouns: after a subject the same word is a verb ("Mike steams").
+NOUN_ONLY = frozenset({C.PROPS, C.SET_DRESSING, C.SOUND, C.SPECIAL_EFFECTS})
+THINGS = frozenset({C.PROPS, C.SET_DRESSING, C.VEHICLES})
+# Words before a name in capitals that introduce a character: "This is COLOSSUS."
+NAMING = frozenset({"is", "named", "called"})
+# Words that name a sound, for the phrases that say what made it.
+SOUND_NOUNS = frozenset({"sound", "sounds", "noise", "noises"})
+PLACE_WORDS = frozenset({"in", "from", "outside", "behind"})
+EVENTS = frozenset({C.SOUND, C.SPECIAL_EFFECTS})
+VOICES = frozenset({"voice", "whisper"})
+OBJECTS = frozenset("him her them me us you it".split())
+PRONOUNS = frozenset("he she they it we i you who".split())
 WEARING = frozenset({"wearing", "wears", "wear", "in", "with", "dons", "sporting"})
 CROWD_WORDS = frozenset({"crowd", "mob", "audience", "congregation", "army"})
 PEOPLE = frozenset(
@@ -139,24 +152,56 @@ def on_set(name: str, extension: str | None) -> bool:
     return not (extension and _REMOTE_EXTENSIONS.search(extension.upper()))
 
 
+_VOICE = re.compile(r"\bvoices?\b", re.IGNORECASE)
+_REVEAL = re.compile(
+    r"\b((?:the |a )?\w+) (?:is|was) (?:none other than|revealed to be|really)\b", re.IGNORECASE
+)
+
+
+def _not_on_set(scene: Scene) -> set[str]:
+    """Cues that are not a cast member on the set: speakers the action brings in as a voice
+    only ("A voice booms from the intercom speaker.") — the action just before their first
+    cue speaks of a voice and does not name them — and a role cue the action unmasks ("The
+    man is none other than…" someone named in the cast)."""
+    heard: set[str] = set()
+    seen: set[str] = set()
+    action = ""
+    for element in scene.elements[1:]:
+        if element.type is ElementType.ACTION:
+            action = element.text
+        elif element.type is ElementType.CHARACTER:
+            name = split_cue(element.text)[0]
+            if name in seen:
+                continue
+            seen.add(name)
+            if _VOICE.search(action) and name.lower() not in action.lower():
+                heard.add(name)
+        # "The man is none other than…": the cue was a disguise for someone named next.
+        if element.type is ElementType.ACTION and (reveal := _REVEAL.search(element.text)):
+            heard.add(reveal.group(1).upper())
+    return heard
+
+
 def tag_scene(scene: Scene, cast: CastIndex, lexicon: Lexicon) -> SceneTags:
     """Breakdown tags for one scene, each with its line and the words it came from."""
     found = SceneTags()
     heading = scene.elements[0] if scene.elements else None
     if heading is not None:
         _tag_heading(heading, scene, lexicon, found)
+    armed = _armed(scene, lexicon)
+    offstage = _not_on_set(scene)
     for element in scene.elements[1:]:
         kind = element.type
         if kind is ElementType.CHARACTER:
             name, extension = split_cue(element.text)
             if name.split()[0] in GROUP_CUES:
                 found.add(C.EXTRAS, name.lower(), element.line, element.text)
-            elif on_set(name, extension):
+            elif on_set(name, extension) and name not in offstage:
                 found.add(C.CAST, name, element.line, element.text)
         elif kind is ElementType.ACTION:
-            _tag_prose(element, cast, lexicon, found, caps=True)
+            _tag_prose(element, cast, lexicon, found, caps=True, armed=armed)
         elif kind is ElementType.PARENTHETICAL:
-            _tag_prose(element, cast, lexicon, found, caps=False)
+            _tag_prose(element, cast, lexicon, found, caps=False, armed=armed)
         elif kind is ElementType.LYRICS:
             found.add(C.MUSIC, "song", element.line, element.text.split("\n")[0])
         elif kind is ElementType.NOTE:
@@ -168,17 +213,34 @@ def tag_scene(scene: Scene, cast: CastIndex, lexicon: Lexicon) -> SceneTags:
 def _tag_heading(heading: Element, scene: Scene, lexicon: Lexicon, found: SceneTags) -> None:
     """A vehicle set (INT. TAXI) and weather in the heading ("- NIGHT - [THE STORM]")."""
     for match in lexicon.find(tokenize(heading.text)):
-        for category in match.categories:
+        for category, name in zip(match.categories, match.names, strict=True):
             if category in (C.VEHICLES, C.WEATHER):
-                found.add(category, match.name, heading.line, heading.text)
+                found.add(category, name, heading.line, heading.text)
 
 
 def _line_of(element: Element, offset: int) -> int:
     return element.line + element.text.count("\n", 0, offset)
 
 
+def _armed(scene: Scene, lexicon: Lexicon) -> bool:
+    """Whether a firearm is named in the scene's action, so firing words are gunshots."""
+    return any(
+        set(m.names) & lexicon.firearms
+        for e in scene.elements
+        if e.type is ElementType.ACTION
+        for m in lexicon.find(tokenize(e.text))
+        if C.WEAPONS in m.categories
+    )
+
+
 def _tag_prose(
-    element: Element, cast: CastIndex, lexicon: Lexicon, found: SceneTags, *, caps: bool
+    element: Element,
+    cast: CastIndex,
+    lexicon: Lexicon,
+    found: SceneTags,
+    *,
+    caps: bool,
+    armed: bool,
 ) -> None:
     """Action or a parenthetical: cast mentions, capitals, then lexicon terms."""
     text = element.text
@@ -199,53 +261,95 @@ def _tag_prose(
                 and not text[tokens[first - 1].end : tokens[first].start].strip()
             ):
                 first -= 1
-            # "MAYA OKAFOR": a surname in capitals belongs to the name.
+            # "MAYA OKAFOR": a surname in capitals belongs to a name in capitals ("Steel
+            # SMACKS him" is a name and a sound).
             while (
                 last + 1 < len(tokens)
+                and tokens[last].text.isupper()
                 and _is_caps(tokens[last + 1])
                 and not text[tokens[last].end : tokens[last + 1].start].strip()
             ):
                 last += 1
             evidence = text[tokens[first].start : tokens[last].end]
-            found.add(C.CAST, name, _line_of(element, tokens[first].start), evidence)
+            if on_set(name, None):  # "The INTERCOM on the phone buzzes" is not a person
+                found.add(C.CAST, name, _line_of(element, tokens[first].start), evidence)
             taken.update(range(first, last + 1))
             i = last + 1
         else:
             i += 1
+    if armed:
+        _tag_gunfire(element, tokens, taken, lexicon, found)
     if caps:
         _tag_capitals(element, tokens, taken, cast, lexicon, found)
     _tag_sound_verbs(element, tokens, taken, lexicon, found)
+    _tag_sound_phrases(element, tokens, taken, lexicon, found)
     for match in lexicon.find(tokens):
         if any(k in taken for k in range(match.first, match.last + 1)):
             continue
-        first, last = tokens[match.first], tokens[match.last]
-        shouted = all(tokens[k].text.isupper() for k in range(match.first, match.last + 1))
-        evidence = text[first.start : last.end]
-        line = _line_of(element, first.start)
-        before = tokens[match.first - 1].lower if match.first else ""
-        # A bare plural after a verb is a thing ("counts banknotes"); after a noun it is
-        # more likely a verb itself ("rain hammers").
-        plural = singular(last.lower) != last.lower and before.endswith(("s", "ed", "ing"))
-        for category in match.categories:
-            if category in CAPS_ONLY and not shouted:
-                continue
-            needs_determiner = category in NEEDS_DETERMINER or (
-                category is C.WARDROBE and match.name in lexicon.ambiguous_wardrobe
-            )
-            if needs_determiner and not (
-                shouted
-                or plural
-                or _determined(text, tokens, match.first)
-                or (category is C.WARDROBE and _described(text, tokens, match.first))
-            ):
-                continue
-            if (
-                category is C.EXTRAS
-                and not shouted
-                and not _is_background(match.name, last, before, lexicon)
-            ):
-                continue
-            found.add(category, match.name, line, evidence)
+        _tag_match(element, tokens, match, taken, lexicon, found)
+
+
+def _tag_match(
+    element: Element,
+    tokens: list[Token],
+    match: Match,
+    taken: set[int],
+    lexicon: Lexicon,
+    found: SceneTags,
+) -> None:
+    """One lexicon term in prose: each of its categories where the words read as that."""
+    text = element.text
+    first, last = tokens[match.first], tokens[match.last]
+    shouted = all(tokens[k].text.isupper() for k in range(match.first, match.last + 1))
+    evidence = text[first.start : last.end]
+    line = _line_of(element, first.start)
+    before = tokens[match.first - 1].lower if match.first else ""
+    # A bare plural after a verb is a thing ("counts banknotes"); after a noun it is
+    # more likely a verb itself ("rain hammers").
+    plural = singular(last.lower) != last.lower and before.endswith(("s", "ed", "ing"))
+    # After its subject a word is a verb: "Mike steams", "he sweats". A sound verb after a
+    # voice or with a person as its object is not an effect: "a voice booms", "the hall
+    # snaps him out of it".
+    after_subject = not shouted and (match.first - 1 in taken or before in PRONOUNS)
+    after = tokens[match.last + 1].lower if match.last + 1 < len(tokens) else ""
+    after_noun = (
+        not shouted
+        and _s_form(last.lower)
+        and match.first >= 2
+        and (
+            singular(before) in VOICES
+            or singular(before) in lexicon.terms[C.SOUND]  # "Its SIREN wails": one sound
+            or after in OBJECTS
+        )
+    )
+    for category, name in zip(match.categories, match.names, strict=True):
+        if category in CAPS_ONLY and not shouted:
+            continue
+        if (after_subject and category in NOUN_ONLY) or (after_noun and category in EVENTS):
+            continue
+        if category is C.PROPS and _taken_not_held(tokens, match.first, lexicon):
+            continue
+        needs_determiner = category in NEEDS_DETERMINER or (
+            category is C.WARDROBE and name in lexicon.ambiguous_wardrobe
+        )
+        if needs_determiner and not (
+            shouted
+            or plural
+            or _determined(text, tokens, match.first)
+            or (category is C.PROPS and _bare_thing(text, tokens, match.first, lexicon))
+            or (category is C.WARDROBE and _described(text, tokens, match.first))
+        ):
+            continue
+        if category is C.EXTRAS and not shouted and not _is_background(name, last, before, lexicon):
+            continue
+        found.add(category, name, line, evidence)
+        if category is C.SOUND and match.last > match.first:
+            # "The phone rings": the sound's source is in hand too.
+            for source in lexicon.find(tokens[match.first : match.last]):
+                if C.PROPS in source.categories:
+                    found.add(
+                        C.PROPS, source.names[source.categories.index(C.PROPS)], line, evidence
+                    )
 
 
 def _tag_sound_verbs(
@@ -259,18 +363,120 @@ def _tag_sound_verbs(
     for i, token in enumerate(tokens):
         if i in taken or token.text.isupper():
             continue
-        if not token.lower.endswith(("s", "ing", "ed")) and not (
-            i and singular(tokens[i - 1].lower) != tokens[i - 1].lower
-        ):
-            continue
         base = verb_base(token.lower)
+        # An inflected verb ("rings", "shouting"), or a plural subject's ("the bells ring");
+        # "a gold ring" is neither.
+        if base == token.lower and not (i and singular(tokens[i - 1].lower) != tokens[i - 1].lower):
+            continue
         if base not in lexicon.prose_sound_verbs:
             continue
         previous = tokens[i - 1].lower if i else ""
         if previous in DETERMINERS or singular(previous) in lexicon.terms[C.SOUND]:
             continue
+        if _sound_term_ends_at(tokens, i, lexicon):
+            continue
         found.add(C.SOUND, base, _line_of(element, token.start), token.text)
         taken.add(i)
+
+
+def _tag_sound_phrases(
+    element: Element, tokens: list[Token], taken: set[int], lexicon: Lexicon, found: SceneTags
+) -> None:
+    """Sounds the prose names by phrase: "the noise of the ENGINES", "the sound of the gun
+    cocking", "a SOUND in the hall", "Whirring sounds", "doesn't hear the phone", and a
+    sound verb whose subject is a thing ("the printer audibly snickers")."""
+    n = len(tokens)
+    for i, token in enumerate(tokens):
+        word = token.lower
+        name = None
+        if word in SOUND_NOUNS and i + 2 < n and tokens[i + 1].lower == "of":
+            name = _sound_source(tokens, i + 2)
+        elif word in SOUND_NOUNS and i + 2 < n and tokens[i + 1].lower in PLACE_WORDS:
+            place = _sound_source(tokens, i + 2)
+            name = f"{place} noise" if place else None
+        elif word in SOUND_NOUNS and i and tokens[i - 1].lower.endswith("ing"):
+            name = lexicon.name_in(C.SOUND, verb_base(tokens[i - 1].lower))
+        elif verb_base(word) == "hear" and i + 1 < n:
+            source = _sound_source(tokens, i + 1)
+            # "can't hear her voice": a voice is dialogue, not an effect.
+            if source and source not in VOICES:
+                name = lexicon.name_in(C.SOUND, source)
+        elif (
+            i not in taken
+            and _s_form(word)
+            and verb_base(word) in lexicon.sound_verbs
+            and not _sound_term_ends_at(tokens, i, lexicon)
+            and _thing_before(element.text, tokens, i, lexicon)
+        ):
+            name = verb_base(word)
+        if name:
+            found.add(C.SOUND, name, _line_of(element, token.start), token.text)
+
+
+def _tag_gunfire(
+    element: Element, tokens: list[Token], taken: set[int], lexicon: Lexicon, found: SceneTags
+) -> None:
+    """Shots fired in a scene with a firearm: "FIRING both into the ceiling", "Fires twice",
+    "pulls the trigger" (but not "doesn't want to shoot")."""
+    for i, token in enumerate(tokens):
+        base = verb_base(token.lower)
+        fired = base in lexicon.firing_verbs and base != token.lower
+        pulled = (
+            token.lower == "trigger"
+            and i >= 2
+            and verb_base(tokens[i - 2].lower) in lexicon.trigger_verbs
+        )
+        if fired or pulled:
+            line = _line_of(element, token.start)
+            found.add(C.SOUND, "gunshot", line, token.text)
+            found.add(C.SPECIAL_EFFECTS, "squib", line, token.text)
+            taken.add(i)
+
+
+def _sound_term_ends_at(tokens: list[Token], i: int, lexicon: Lexicon) -> bool:
+    """Token i ends a two-word sound term: "the phone rings" is the lexicon's "phone ring",
+    a sound and a prop, left to the lexicon pass."""
+    return i > 0 and any(
+        m.first == 0 and C.SOUND in m.categories for m in lexicon.find(tokens[i - 1 : i + 1])
+    )
+
+
+def _sound_source(tokens: list[Token], i: int) -> str | None:
+    """The noun a sound comes from, at token i past any determiner and adjectives; with the
+    gerund after it ("the gun cocking" → "gun cocking")."""
+    n = len(tokens)
+    while i < n and (tokens[i].lower in DETERMINERS or "NOUN" not in word_classes(tokens[i].lower)):
+        if tokens[i].lower not in DETERMINERS and "ADJ" not in word_classes(tokens[i].lower):
+            return None
+        i += 1
+    if i >= n or tokens[i].lower in PRONOUNS:
+        return None
+    noun = singular(tokens[i].lower)
+    if (
+        i + 1 < n
+        and tokens[i + 1].lower.endswith("ing")
+        and "VERB" in word_classes(tokens[i + 1].lower)
+    ):
+        return f"{noun} {tokens[i + 1].lower}"
+    return noun
+
+
+def _thing_before(text: str, tokens: list[Token], i: int, lexicon: Lexicon) -> bool:
+    """A thing (prop, set dressing, vehicle) is the subject of token i, past one adverb."""
+    j = i - 1
+    if j >= 1 and "ADV" in word_classes(tokens[j].lower) and tokens[j].lower.endswith("ly"):
+        j -= 1
+    if j < 0:
+        return False
+    if any(mark in text[tokens[j].end : tokens[i].start] for mark in ".!?;"):
+        return False
+    for start in (j, j - 1):  # "printer", or a two-word thing ("laser printer")
+        if start >= 0 and any(
+            start + m.last == j and set(m.categories) & THINGS
+            for m in lexicon.find(tokens[start : j + 1])
+        ):
+            return True
+    return False
 
 
 def _is_background(name: str, last: Token, before: str, lexicon: Lexicon) -> bool:
@@ -350,6 +556,8 @@ def _classify_capitals(
     if singular(last) in PEOPLE:
         plural = before in QUANTIFIERS or singular(last) != last
         return C.EXTRAS, singular(last) if plural else " ".join(t.lower for t in run)
+    if before in NAMING and len(run) == 1:
+        return C.CAST, run[0].text  # "This is COLOSSUS."
     if determined and "NOUN" in word_classes(last):
         if before in QUANTIFIERS and singular(last) != last:
             return C.EXTRAS, _singular_phrase(" ".join(t.lower for t in run))
@@ -365,9 +573,66 @@ def _determined(text: str, tokens: list[Token], i: int) -> bool:
         gap = text[tokens[i - back].end : tokens[i].start]
         if any(mark in gap for mark in ".!?;:\n"):
             return False
-        if tokens[i - back].lower in DETERMINERS:
+        # A possessive is a determiner too: "Edward's gold ring".
+        if tokens[i - back].lower in DETERMINERS or gap.startswith(("'s", "'S")):
             return True
     return False
+
+
+def _bare_thing(text: str, tokens: list[Token], i: int, lexicon: Lexicon) -> bool:
+    """A prop without an article that still reads as a thing: in a list ("Money, drugs,
+    and…", "pen and paper"), after "with" or "of" past adjectives ("a stack of blank
+    canvasses"), after a verb ("drinking beer"), or a plural opening a sentence ("Legos
+    are used")."""
+    word = tokens[i].lower
+    if i == 0 or any(mark in text[tokens[i - 1].end : tokens[i].start] for mark in ".!?"):
+        # "Legos are used" (a subject), not "Checks the printer" (a verb).
+        subject = i + 1 < len(tokens) and "AUX" in word_classes(tokens[i + 1].lower)
+        return (_s_form(word) and subject) or _listed(text, tokens, i, lexicon)
+    j = i - 1
+    while j > 0 and j > i - 3 and set(word_classes(tokens[j].lower)) == {"ADJ"}:
+        j -= 1
+    lead = tokens[j].lower
+    gap = text[tokens[j].end : tokens[i].start] if j == i - 1 else ""
+    if lead in ("with", "of") or (j == i - 1 and lead.endswith(("ing", "ed"))):
+        return True
+    # "and watches the screen" is a verb; "pen and paper" and "art supplies and canvasses"
+    # are lists.
+    if lead in ("and", "or") and (not _s_form(word) or _prop_ends_at(tokens, j - 1, lexicon)):
+        return True
+    return ("," in gap and _is_prop(tokens[j : j + 1], lexicon)) or _listed(
+        text, tokens, i, lexicon
+    )
+
+
+def _listed(text: str, tokens: list[Token], i: int, lexicon: Lexicon) -> bool:
+    """The next word, after a comma, is a prop as well: the first item of a list."""
+    return (
+        i + 1 < len(tokens)
+        and text[tokens[i].end : tokens[i + 1].start].strip() == ","
+        and _is_prop(tokens[i + 1 : i + 2], lexicon)
+    )
+
+
+def _taken_not_held(tokens: list[Token], i: int, lexicon: Lexicon) -> bool:
+    """ "takes a picture", "take another look": the noun is what is done, not a thing."""
+    return tokens[i].lower in lexicon.take_idioms and any(
+        verb_base(tokens[k].lower) == "take" for k in (i - 1, i - 2) if k >= 0
+    )
+
+
+def _prop_ends_at(tokens: list[Token], k: int, lexicon: Lexicon) -> bool:
+    """A prop's name (one or two words) ends at token k."""
+    return k >= 0 and any(
+        start + m.last == k and C.PROPS in m.categories
+        for start in (k, k - 1)
+        if start >= 0
+        for m in lexicon.find(tokens[start : k + 1])
+    )
+
+
+def _is_prop(run: list[Token], lexicon: Lexicon) -> bool:
+    return any(C.PROPS in m.categories for m in lexicon.find(run))
 
 
 def _described(text: str, tokens: list[Token], i: int) -> bool:
@@ -378,6 +643,11 @@ def _described(text: str, tokens: list[Token], i: int) -> bool:
         or "," in text[start : tokens[i].start]
         or any(tokens[k].lower in WEARING for k in (i - 1, i - 2) if k >= 0)
     )
+
+
+def _s_form(word: str) -> bool:
+    """A word that may be a plural noun or a verb's -s form ("snaps", "wails")."""
+    return word.endswith("s") and singular(word) != word
 
 
 def _is_caps(token: Token) -> bool:
