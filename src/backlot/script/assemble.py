@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import lru_cache
 from itertools import pairwise
 
 from backlot.script.headings import split_heading
@@ -13,7 +13,9 @@ from backlot.trusted import trusted
 _EXTENSION = re.compile(r"\(([^()]*)\)")
 
 
-@cache
+# Memoized: a script repeats its cues hundreds of times, and a re-parse after an edit repeats
+# them all; bounded, so hostile input cannot grow it without limit.
+@lru_cache(maxsize=4096)
 def split_cue(cue: str) -> tuple[str, str | None]:
     """'BOB (V.O.) (CONT'D)' → ('BOB', "V.O., CONT'D"); the name is what the cast list keys on."""
     head, paren, _ = cue.partition("(")
@@ -43,7 +45,10 @@ def assemble(
     for start, end in pairwise([*starts, len(elements)]):
         element = elements[start]
         parts = split_heading(element.text)
-        number = _unique_number(element.scene_number, len(scenes) + 1, taken)
+        number = element.scene_number or str(len(scenes) + 1)
+        if number in taken:
+            number = _unique_number(number, taken)
+        taken.add(number)
         if element.scene_number and number != element.scene_number:
             warnings.append(
                 f"line {element.line}: scene number {element.scene_number} is used "
@@ -80,12 +85,10 @@ def assemble(
     )
 
 
-def _unique_number(written: str | None, ordinal: int, taken: set[str]) -> str:
-    """The scene's number: as written, else its ordinal; a repeat gets a suffix (12-2), since
-    every later stage keys scenes by number."""
-    base = written or str(ordinal)
+def _unique_number(base: str, taken: set[str]) -> str:
+    """A repeated scene number with a suffix (12-2), since every later stage keys scenes by
+    number."""
     number, n = base, 2
     while number in taken:
         number, n = f"{base}-{n}", n + 1
-    taken.add(number)
     return number

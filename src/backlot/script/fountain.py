@@ -13,7 +13,7 @@ import re
 from backlot.script.assemble import assemble, split_cue
 from backlot.script.emphasis import parse_emphasis
 from backlot.script.headings import SCENE_NUMBER
-from backlot.script.models import Element, ElementType, Screenplay, TitleEntry
+from backlot.script.models import Element, ElementType, Screenplay, Span, TitleEntry
 from backlot.trusted import trusted
 
 T = ElementType
@@ -293,7 +293,7 @@ class _BodyParser:
         if m and SCENE_NUMBER.fullmatch(m.group(1) or m.group(2)):
             number = m.group(1) or m.group(2)
             raw = raw[: m.start()].rstrip()
-        self._single(T.SCENE_HEADING, raw.strip(), scene_number=number, forced=forced)
+        self._single(T.SCENE_HEADING, raw, scene_number=number, forced=forced)
 
     def _centered(self) -> None:
         """One or more `>text<` lines: one centered element each."""
@@ -341,7 +341,10 @@ class _BodyParser:
         """
         texts, numbers = self.texts, self.numbers
         dual = cue.endswith("^")
-        text, spans = parse_emphasis(cue.removesuffix("^").strip())
+        text = cue.removesuffix("^").strip()
+        spans: list[Span] = []
+        if "*" in text or "_" in text:
+            text, spans = parse_emphasis(text)
         # From the plain text, so an escaped '(O\_S)' gives the extension 'O_S'.
         extension = split_cue(text)[1]
         self.elements.append(

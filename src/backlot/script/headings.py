@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 # The prefixes the Fountain spec lists (INT, EXT, EST, INT./EXT, INT/EXT, I/E), plus the
@@ -85,6 +86,8 @@ def normalize_time_of_day(word: str) -> str | None:
     return TIME_OF_DAY.get(key)
 
 
+# Memoized like cues: a feature returns to its sets, and a re-parse repeats every heading.
+@lru_cache(maxsize=4096)
 def split_heading(heading: str) -> Heading:
     """Split 'INT. JOHN'S APARTMENT - KITCHEN - NIGHT' into its parts.
 
