@@ -74,6 +74,8 @@ INSERT_AZIMUTHS = (0, 60, 300, 120, 240, 180)
 INSERT_ELEVATION_DEG = 40.0
 POV_AHEAD_M = 0.15
 """How far in front of the eyes a POV's lens is: clear of the subject's own head."""
+POV_LOOK_M = 5.0
+"""How far ahead a POV's target is set; any distance gives the same level look."""
 INSERT_NEAREST_M = 0.35
 """A lens focuses no nearer (and a camera body needs the room)."""
 
@@ -177,10 +179,9 @@ def candidates(
                 fitted = True
                 yield Candidate(angle, keys)
         if not fitted:
-            keys = [
-                k.model_copy(update={"position": _inside(k.position, space.asset)}) for k in keys
-            ]
-            yield Candidate(angle, keys, "pulled in to stay on the set", sized=False)
+            pulled = _pulled_in(angle, keys, space)
+            keys = pulled.keys
+            yield pulled
         if len(firsts) < 2:
             firsts.append((angle, keys))
     for rise in RISES_M:
@@ -217,9 +218,7 @@ def _insert_views(
                 break
             pulled = pulled or [key]
     if pulled:
-        key = pulled[0]
-        inside = key.model_copy(update={"position": _inside(key.position, space.asset)})
-        yield Candidate(0.0, [inside], "pulled in to stay on the set", sized=False)
+        yield _pulled_in(0.0, pulled, space)
 
 
 def _looking_down(
@@ -251,13 +250,10 @@ def _point_of_view(
         round(eyes[1], 4),
         round(z + POV_AHEAD_M * dz, 4),
     )
-    target = (position[0] + 5.0 * dx, position[1], position[2] + 5.0 * dz)
+    # Any point ahead will do: the lens looks level along the facing.
+    target = (position[0] + POV_LOOK_M * dx, position[1], position[2] + POV_LOOK_M * dz)
     key = CameraKey(frame=frame, position=position, target=target, focal_mm=focal_mm)
-    if fits([key], space):
-        yield Candidate(0.0, [key])
-    else:
-        inside = key.model_copy(update={"position": _inside(position, space.asset)})
-        yield Candidate(0.0, [inside], "pulled in to stay on the set", sized=False)
+    yield Candidate(0.0, [key]) if fits([key], space) else _pulled_in(0.0, [key], space)
 
 
 def _raise(position: Vec3, rise: float) -> Vec3:
@@ -494,6 +490,13 @@ def _bounds(asset: SetAsset) -> tuple[np.ndarray, np.ndarray]:
     low = np.array([-w / 2 + 0.2, 0.3, -d / 2 + 0.2])
     high = np.array([w / 2 - 0.2, max(0.5, h - 0.2), d / 2 - 0.2])
     return low, high
+
+
+def _pulled_in(angle: float, keys: list[CameraKey], space: SceneSpace) -> Candidate:
+    """The fallback when no lens fits a view on the set: the same keys moved inside it (the
+    framing is lost, so the candidate is not `sized`)."""
+    inside = [k.model_copy(update={"position": _inside(k.position, space.asset)}) for k in keys]
+    return Candidate(angle, inside, "pulled in to stay on the set", sized=False)
 
 
 def _inside(position: Vec3, asset: SetAsset) -> Vec3:
