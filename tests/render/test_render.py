@@ -20,6 +20,7 @@ from backlot.camera.models import ShotPlan
 from backlot.config import ProjectConfig
 from backlot.project import Project
 from backlot.render import render_film, shot_jobs
+from backlot.render import take as take_module
 from backlot.render.encode import PASS_FILES, read_pass
 from backlot.render.gl import DEPTH_SCALE_M, Renderer
 from backlot.render.models import RenderConfig, ScratchDialogue, Takes
@@ -50,24 +51,23 @@ def _jobs(build_dir: Path, size: tuple[int, int] = SIZE) -> list:
     return shot_jobs(night_run()[2], silent, _plan(), _config(size), build_dir)
 
 
-def _two_shot_frame(size: tuple[int, int], outside: bool = False) -> tuple:
-    """A frame of the diner scene's master (three people) drawn straight by the renderer,
-    with the camera and the posed joints it was drawn from. `outside` puts the camera high
-    outside the set, looking at it with the sky behind: an interior master may see no sky."""
-    world = night_run()[2]
-    plan = _plan()
-    shot = next(s for s in plan.shots if s.scene == "7" and s.type.value == "master")
-    setup = next(s for s in world.scenes if s.number == "7")
+def _master_frame(number: str, size: tuple[int, int]) -> tuple:
+    """A renderer with a scene of the night run loaded, and the middle frame of the
+    scene's master: the shot, the frame, the geometry, the bones and joints of the cast
+    posed at that frame, and the camera intrinsics."""
+    world, plan = night_run()[2], _plan()
+    setup = next(s for s in world.scenes if s.number == number)
     asset = next(s for s in world.sets if s.id == setup.set)
     characters = [c for c in world.characters if c.id in setup.cast]
-    geometry = scene_geometry(asset, characters, "7")
+    geometry = scene_geometry(asset, characters, number)
     renderer = Renderer(size)
     renderer.load(
         geometry.vertices, geometry.indices, scene_lighting(setup, asset), geometry.static
     )
-    bones = np.tile(np.eye(4), (geometry.bone_count, 1, 1))
-    paths = {p.character: p for p in plan.blocking["7"]}
+    shot = next(s for s in plan.shots if s.scene == number and s.type.value == "master")
     frame = shot.start_frame + shot.frames // 2
+    bones = np.tile(np.eye(4), (geometry.bone_count, 1, 1))
+    paths = {p.character: p for p in plan.blocking[number]}
     joints = {}
     for character in characters:
         rig = rig_of(character)
@@ -75,12 +75,21 @@ def _two_shot_frame(size: tuple[int, int], outside: bool = False) -> tuple:
         base = geometry.bones[character.id]
         bones[base : base + len(rig.names)] = rig.matrix_array(state)
         joints[character.id] = rig.joints(state)
-    position, target, focal = camera_at(shot, frame)
+    _, _, focal = camera_at(shot, frame)
+    k = intrinsics(focal, ProjectConfig().camera.sensor_mm, size)
+    return renderer, shot, frame, geometry, bones, joints, k
+
+
+def _two_shot_frame(size: tuple[int, int], outside: bool = False) -> tuple:
+    """A frame of the diner scene's master (three people) drawn straight by the renderer,
+    with the camera and the posed joints it was drawn from. `outside` puts the camera high
+    outside the set, looking at it with the sky behind: an interior master may see no sky."""
+    renderer, shot, frame, geometry, bones, joints, k = _master_frame("7", size)
+    position, target, _ = camera_at(shot, frame)
     if outside:
         # A set's origin is the centre of its floor.
         position, target = (0.0, 12.0, -40.0), (0.0, 1.0, 0.0)
     cam_to_world = look_at(position, target)
-    k = intrinsics(focal, ProjectConfig().camera.sensor_mm, size)
     image = renderer.render(cam_to_world, k, bones)
     return image, cam_to_world, k, joints, geometry
 
@@ -166,6 +175,45 @@ def test_a_take_has_every_frame_of_every_pass(tmp_path: Path) -> None:
     assert np.all(pose[(pose == (255, 85, 0)).all(axis=2)] == (255, 85, 0))
     assert ((pose == (255, 85, 0)).all(axis=2)).sum() > 0
     assert len(OPENPOSE_ORDER) == 18
+
+
+def test_frames_held_still_repeat_the_frame_before_exactly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A frame whose camera and cast hold still is not drawn again, and the take's files are
+    byte for byte those of a take with every frame drawn."""
+    job = next(j for j in _jobs(tmp_path) if j.shot.scene == "2" and j.shot.type.value == "master")
+    still = []
+    reuse = take_module._same_view
+
+    def counting(view: tuple, drawn: tuple) -> bool:
+        still.append(reuse(view, drawn))
+        return still[-1]
+
+    monkeypatch.setattr(take_module, "_same_view", counting)
+    render_take(job, 22050)
+    assert 0 < sum(still) < job.shot.frames  # the shot both holds still and moves
+    monkeypatch.setattr(take_module, "_same_view", lambda view, drawn: False)
+    drawn = job.model_copy(update={"build_dir": str(tmp_path / "every-frame")})
+    render_take(drawn, 22050)
+    files = sorted(f.relative_to(job.folder) for f in job.folder.rglob("*") if f.is_file())
+    assert files and [f for f in files if _sha(job.folder / f) != _sha(drawn.folder / f)] == []
+
+
+def test_the_cast_shadow_follows_the_cast_alone() -> None:
+    """The cast's shadow map is kept while the cast holds still, whatever the camera does,
+    and redrawn when it moves: every frame is what a fresh renderer draws."""
+    kept, shot, frame, _, bones, _, k = _master_frame("8", SIZE)  # the pier, in sunlight
+    camera = look_at(*camera_at(shot, frame)[:2])
+    other_camera = camera.copy()
+    other_camera[:3, 3] += (0.5, 0.2, 0.0)
+    moved = bones.copy()
+    moved[1:, :3, 3] += (0.6, 0.0, 0.4)  # the whole cast steps aside
+    for view, pose in ((camera, bones), (other_camera, bones), (other_camera, moved)):
+        fresh = _master_frame("8", SIZE)[0]
+        got, want = kept.render(view, k, pose), fresh.render(view, k, pose)
+        for name in ("beauty", "normal", "instance", "depth", "inverse_depth"):
+            assert np.array_equal(getattr(got, name), getattr(want, name)), name
 
 
 def test_two_builds_render_identical_takes(film: Path, tmp_path: Path) -> None:

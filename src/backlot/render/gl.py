@@ -4,8 +4,13 @@ Mesa's llvmpipe runs it on the CPU; a GPU's EGL driver runs the same code. One g
 pass writes five targets at once (multiple render targets): the lit beauty colour, camera-
 space normals, instance colours, metric depth and inverse depth, so the passes line up
 with the beauty frame pixel for pixel by construction. A shadow pass from the sun (or the
-moon) precedes it and an FXAA pass follows it on the beauty target only: antialiasing must
-not blend instance colours or depths.
+moon) and a depth-only pass precede it, and an FXAA pass follows it on the beauty target
+only: antialiasing must not blend instance colours or depths.
+
+On llvmpipe the cost is per pixel shaded, so each pixel is lit once (the depth pass), the
+sky is shaded only where no geometry is, the colour targets are never cleared (every pixel
+is written), the cast's shadow map is redrawn only when the cast moves, and the targets
+are read back as packed RGB, as the encoders take them.
 
 The projection flips Y so that the first row read back is the top of the image (no copy to
 flip it), which turns the winding of front faces clockwise.
@@ -47,6 +52,8 @@ out vec3 v_normal;
 out vec3 v_colour;
 flat out vec3 v_instance;
 out float v_depth;
+// The depth pre-pass runs this shader in another program: the same depths, bit for bit.
+invariant gl_Position;
 void main() {
     mat4 model = bones[int(in_bone)];
     vec4 world = model * vec4(in_position, 1.0);
@@ -64,8 +71,10 @@ _TARGETS = """layout(location = 0) out vec4 f_beauty;
 layout(location = 1) out vec4 f_normal;
 layout(location = 2) out vec4 f_instance;
 layout(location = 3) out uint f_depth;
-layout(location = 4) out float f_inverse;"""
-"""The five render targets, in attachment order: every pass of the frame is one draw."""
+layout(location = 4) out float f_inverse;
+layout(location = 5) out vec4 f_antialiased;"""
+"""The render targets, in attachment order: every pass of the frame is one draw. The last
+is the beauty again, as FXAA leaves it where it finds no edge (it draws only the edges)."""
 
 _GEOMETRY_FS = (
     """
@@ -119,6 +128,7 @@ void main() {
     float fog = 1.0 - exp(-fog_density * v_depth);
     colour = mix(colour, fog_colour, fog);
     f_beauty = vec4(pow(colour, vec3(1.0 / 2.2)), 1.0);
+    f_antialiased = f_beauty;
     // ScanNet / NYU colours, as ControlNet's normal models read them: red = left,
     // green = up, blue = towards the camera, each axis centred on 0.5.
     vec3 camera_normal = mat3(view) * n;   // GL eye axes: x right, y up, z back
@@ -144,20 +154,32 @@ void main() {
 }
 """
 
-_SKY_FS = """
+# The sky's ray is interpolated, not unprojected per pixel: points of the near and far
+# planes are affine in screen position, so their difference (the ray) is too.
+_SKY_VS = """
 #version 330
 uniform mat4 inverse_view_proj;
+noperspective out vec3 v_ray;
+void main() {
+    vec2 p = vec2(float((gl_VertexID & 1) << 2) - 1.0, float((gl_VertexID & 2) << 1) - 1.0);
+    vec4 far = inverse_view_proj * vec4(p, 1.0, 1.0);
+    vec4 near = inverse_view_proj * vec4(p, -1.0, 1.0);
+    v_ray = far.xyz / far.w - near.xyz / near.w;
+    gl_Position = vec4(p, 1.0, 1.0);
+}
+"""
+
+_SKY_FS = """
+#version 330
 uniform vec3 zenith;
 uniform vec3 horizon;
-in vec2 v_uv;
+noperspective in vec3 v_ray;
 TARGETS
 void main() {
-    vec4 far = inverse_view_proj * vec4(v_uv * 2.0 - 1.0, 1.0, 1.0);
-    vec4 near = inverse_view_proj * vec4(v_uv * 2.0 - 1.0, -1.0, 1.0);
-    vec3 ray = normalize(far.xyz / far.w - near.xyz / near.w);
-    float up = clamp(ray.y, 0.0, 1.0);
+    float up = clamp(normalize(v_ray).y, 0.0, 1.0);
     vec3 colour = mix(horizon, zenith, pow(up, 0.6));
     f_beauty = vec4(pow(colour, vec3(1.0 / 2.2)), 1.0);
+    f_antialiased = f_beauty;
     f_normal = vec4(0.0);
     f_instance = vec4(0.0);
     f_depth = 0u;
@@ -167,6 +189,11 @@ void main() {
 
 # FXAA after Timothy Lottes, "FXAA" (NVIDIA white paper, 2009): find edges by luma
 # contrast, then blend along the edge's tangent. A reduced version: one search step.
+# The target already holds the frame (the geometry pass wrote it), so a pixel off any
+# edge is discarded: llvmpipe runs both sides of a branch, but a block of pixels all
+# discarded stops there.
+# The neighbours are whole texels (texelFetch, clamped at the border as the sampler
+# clamps); only the blend along the edge falls between texels and filters.
 _FXAA_FS = """
 #version 330
 uniform sampler2D image;
@@ -174,16 +201,19 @@ uniform vec2 texel;
 in vec2 v_uv;
 out vec4 f_colour;
 float luma(vec3 c) { return dot(c, vec3(0.299, 0.587, 0.114)); }
+float luma_at(ivec2 at) { return luma(texelFetch(image, at, 0).rgb); }
 void main() {
-    vec3 m = texture(image, v_uv).rgb;
+    ivec2 at = ivec2(gl_FragCoord.xy);
+    ivec2 last = textureSize(image, 0) - 1;
+    vec3 m = texelFetch(image, at, 0).rgb;
     float lm = luma(m);
-    float ln = luma(texture(image, v_uv + vec2(0.0, -texel.y)).rgb);
-    float ls = luma(texture(image, v_uv + vec2(0.0, texel.y)).rgb);
-    float le = luma(texture(image, v_uv + vec2(texel.x, 0.0)).rgb);
-    float lw = luma(texture(image, v_uv + vec2(-texel.x, 0.0)).rgb);
+    float ln = luma_at(ivec2(at.x, max(at.y - 1, 0)));
+    float ls = luma_at(ivec2(at.x, min(at.y + 1, last.y)));
+    float le = luma_at(ivec2(min(at.x + 1, last.x), at.y));
+    float lw = luma_at(ivec2(max(at.x - 1, 0), at.y));
     float lo = min(lm, min(min(ln, ls), min(le, lw)));
     float hi = max(lm, max(max(ln, ls), max(le, lw)));
-    if (hi - lo < max(0.0312, hi * 0.125)) { f_colour = vec4(m, 1.0); return; }
+    if (hi - lo < max(0.0312, hi * 0.125)) discard;
     vec2 dir = normalize(vec2(-(ln - ls), (le - lw)) + 1e-6) * texel;
     vec3 a = 0.5 * (texture(image, v_uv + dir * (1.0 / 3.0 - 0.5)).rgb +
                     texture(image, v_uv + dir * (2.0 / 3.0 - 0.5)).rgb);
@@ -284,6 +314,10 @@ def _light_view_proj(lighting: Lighting) -> np.ndarray:
     return ortho @ view
 
 
+def _same(a: np.ndarray, b: np.ndarray | None) -> bool:
+    return b is not None and a.shape == b.shape and bool(np.array_equal(a, b))
+
+
 def _gl(matrix: np.ndarray) -> bytes:
     """A row-major numpy matrix as GL's column-major float32 bytes."""
     return np.ascontiguousarray(matrix.T, dtype=np.float32).tobytes()
@@ -310,11 +344,14 @@ class Renderer:
         self.size = size
         ctx = self.ctx
         self.geometry = ctx.program(vertex_shader=_GEOMETRY_VS, fragment_shader=_GEOMETRY_FS)
-        self.sky = ctx.program(vertex_shader=_FULLSCREEN_VS, fragment_shader=_SKY_FS)
+        self.sky = ctx.program(vertex_shader=_SKY_VS, fragment_shader=_SKY_FS)
         self.fxaa = ctx.program(vertex_shader=_FULLSCREEN_VS, fragment_shader=_FXAA_FS)
         self.shadow = ctx.program(vertex_shader=_SHADOW_VS, fragment_shader=_SHADOW_FS)
+        # Depth alone first, then the lit draw only where a surface is the nearest: each
+        # pixel is lit once, however many surfaces cover it.
+        self.prepass = ctx.program(vertex_shader=_GEOMETRY_VS, fragment_shader=_SHADOW_FS)
         self.bones = ctx.buffer(reserve=MAX_BONES * 64)
-        for program in (self.geometry, self.shadow):
+        for program in (self.geometry, self.shadow, self.prepass):
             program["Bones"].binding = 0
         self.empty = ctx.vertex_array(self.sky, [])
         self.fxaa_vao = ctx.vertex_array(self.fxaa, [])
@@ -322,15 +359,20 @@ class Renderer:
         self.beauty_tex = ctx.texture(size, 4)
         self.beauty_tex.filter = (moderngl.LINEAR, moderngl.LINEAR)
         self.beauty_tex.repeat_x = self.beauty_tex.repeat_y = False
+        antialiased = ctx.renderbuffer(size, 4)
         self.targets = [
             self.beauty_tex,
             ctx.renderbuffer(size, 4),
             ctx.renderbuffer(size, 4),
             ctx.renderbuffer(size, 1, dtype="u2"),
             ctx.renderbuffer(size, 1),
+            antialiased,
         ]
-        self.fbo = ctx.framebuffer(self.targets, ctx.depth_renderbuffer(size))
-        self.aa_fbo = ctx.framebuffer([ctx.renderbuffer(size, 4)])
+        depth = ctx.depth_renderbuffer(size)
+        self.fbo = ctx.framebuffer(self.targets, depth)
+        # The colour targets need no clearing: geometry or sky writes every pixel of them.
+        self.depth_fbo = ctx.framebuffer(depth_attachment=depth)
+        self.aa_fbo = ctx.framebuffer([antialiased])
         # The set's shadows are drawn once per scene, the cast's every frame: a million
         # texels of the whole set a frame cost more than the rest of the frame.
         self.shadow_maps = []
@@ -342,14 +384,18 @@ class Renderer:
         self.fxaa["texel"].value = (1.0 / size[0], 1.0 / size[1])
 
         width, height = size
-        # RGBA, as the targets store it: reading 3 components makes Mesa repack every pixel.
-        self._rgba = [np.empty((height, width, 4), np.uint8) for _ in range(3)]
+        # Packed RGB, as the encoders take it: Mesa repacks RGBA to RGB on readback five
+        # times faster than numpy copies an RGBA array's RGB view (0.3 vs 1.6 ms at 360p).
+        self._rgb = [np.empty((height, width, 3), np.uint8) for _ in range(3)]
         self._depth = np.empty((height, width), np.uint16)
         self._inverse = np.empty((height, width), np.uint8)
         self.vao: moderngl.VertexArray | None = None
+        self.prepass_vao: moderngl.VertexArray | None = None
         self.shadow_vao: moderngl.VertexArray | None = None
         self._buffers: list[moderngl.Buffer] = []
         self._lighting: Lighting | None = None
+        self._cast_bones: np.ndarray | None = None
+        """The bones the cast's shadow map was last drawn with (None: not drawn since load)."""
 
     def load(
         self, vertices: np.ndarray, indices: np.ndarray, lighting: Lighting, static: int
@@ -372,13 +418,18 @@ class Renderer:
         self.vao = self.ctx.vertex_array(
             self.geometry, [(vbo, VERTEX_FORMAT, *VERTEX_ATTRIBUTES)], ibo, index_element_size=4
         )
-        self.shadow_vao = self.ctx.vertex_array(
-            self.shadow,
-            [(vbo, "3f 36x 1f", "in_position", "in_bone")],
-            ibo,
-            index_element_size=4,
+        # The depth-only programs read positions and bones alone.
+        self.prepass_vao, self.shadow_vao = (
+            self.ctx.vertex_array(
+                program,
+                [(vbo, "3f 36x 1f", "in_position", "in_bone")],
+                ibo,
+                index_element_size=4,
+            )
+            for program in (self.prepass, self.shadow)
         )
         self._static, self._triangles = static, len(indices)
+        self._cast_bones = None
         self._set_lighting(lighting)
         if any(lighting.sun_colour):
             _, fbo = self.shadow_maps[0]
@@ -436,14 +487,22 @@ class Renderer:
         bones: np.ndarray,
         inverse_near: float,
     ) -> Frame:
-        if self.vao is None or self.shadow_vao is None or self._lighting is None:
+        if (
+            self.vao is None
+            or self.prepass_vao is None
+            or self.shadow_vao is None
+            or self._lighting is None
+        ):
             raise RuntimeError("load a scene before rendering")
         ctx = self.ctx
         self.bones.write(np.ascontiguousarray(bones.transpose(0, 2, 1), np.float32).tobytes())
         self.bones.bind_to_uniform_block(0)
 
         ctx.enable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
-        if any(self._lighting.sun_colour):
+        # The cast's shadows depend on its bones alone: a cast that holds still (about half
+        # the frames of a dialogue scene) keeps last frame's map.
+        if any(self._lighting.sun_colour) and not _same(bones, self._cast_bones):
+            self._cast_bones = bones.copy()
             _, fbo = self.shadow_maps[1]
             fbo.use()
             fbo.clear(depth=1.0)
@@ -454,9 +513,14 @@ class Renderer:
 
         view = gl_view(cam_to_world)
         proj = perspective(*intrinsics, self.size)
-        self.fbo.use()
-        self.fbo.clear(0.0, 0.0, 0.0, 0.0, depth=1.0)
+        self.depth_fbo.use()
+        self.depth_fbo.clear(depth=1.0)
         ctx.front_face = "cw"  # the Y flip mirrors the winding
+        self.prepass["view"].write(_gl(view))
+        self.prepass["proj"].write(_gl(proj))
+        self.prepass_vao.render()
+        self.fbo.use()
+        ctx.depth_func = "=="  # of coplanar surfaces, the one drawn last shows
         g = self.geometry
         g["view"].write(_gl(view))
         g["proj"].write(_gl(proj))
@@ -466,6 +530,7 @@ class Renderer:
             texture.use(location=unit)
         g["set_shadow"].value, g["cast_shadow"].value = 1, 2
         self.vao.render()
+        ctx.depth_func = "<"
         # The sky last, only where no geometry is: its triangle lies on the far plane, so
         # it passes the depth test only where the cleared depth was left.
         ctx.disable(moderngl.CULL_FACE)
@@ -480,15 +545,13 @@ class Renderer:
         self.fxaa["image"].value = 0
         self.fxaa_vao.render(moderngl.TRIANGLES, vertices=3)
 
-        beauty, normal, instance = self._rgba
-        self.aa_fbo.read_into(beauty, components=4)
-        self.fbo.read_into(normal, components=4, attachment=1)
-        self.fbo.read_into(instance, components=4, attachment=2)
+        beauty, normal, instance = self._rgb
+        self.aa_fbo.read_into(beauty, components=3)
+        self.fbo.read_into(normal, components=3, attachment=1)
+        self.fbo.read_into(instance, components=3, attachment=2)
         self.fbo.read_into(self._depth, components=1, attachment=3, dtype="u2")
         self.fbo.read_into(self._inverse, components=1, attachment=4)
-        return Frame(
-            beauty[..., :3], normal[..., :3], instance[..., :3], self._depth, self._inverse
-        )
+        return Frame(beauty, normal, instance, self._depth, self._inverse)
 
     def release(self) -> None:
         self.ctx.release()

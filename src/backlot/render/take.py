@@ -29,7 +29,7 @@ from backlot.render.pose import pose_state, rig_of
 from backlot.render.scene import scene_geometry, scene_lighting
 from backlot.world.models import CharacterAsset, SceneSetup, SetAsset
 
-RENDER_VERSION = "2"
+RENDER_VERSION = "3"
 """Part of every take's hash: bump it when the pictures or their files change for the same
 inputs (the pass files' names are in the hash too)."""
 TAKE_FILE = "take.mp4"
@@ -157,6 +157,7 @@ def render_take(job: ShotJob, sample_rate: int) -> int:
             folder / TAKE_FILE, job.size, fps, shot_audio(job, sample_rate), sample_rate
         ) as take,
     ):
+        drawn: tuple[np.ndarray, ...] = ()  # what the last frame drawn was drawn from
         for frame in range(shot.start_frame, shot.start_frame + shot.frames):
             people = []
             for character, rig in rigs:
@@ -174,20 +175,28 @@ def render_take(job: ShotJob, sample_rate: int) -> int:
                 bones[base : base + len(rig.names)] = rig.matrix_array(state)
                 people.append(rig.joint_array(state)[openpose_index])
             position, target, focal = camera_at(shot, frame)
-            cam_to_world = look_at(position, target)
-            k = intrinsics(focal, job.sensor_mm, job.size)
-            image = renderer.render(cam_to_world, k, bones, 0.5 * subject_m)
-            pose = draw_openpose(job.size, *_keypoints(people, cam_to_world, k, job.size))
-            passes.write(
-                {
-                    "beauty": image.beauty,
-                    "depth": image.depth,
-                    "inverse_depth": image.inverse_depth,
-                    "normal": image.normal,
-                    "instance": image.instance,
-                    "pose": pose,
-                }
-            )
+            view = (np.array([*position, *target, focal]), bones, *people)
+            if _same_view(view, drawn):
+                # Camera and cast hold still (half the frames of a film): the picture is
+                # the last one again, and every pass codec is intra-only, so the passes
+                # repeat its packets rather than draw and encode it anew.
+                passes.write({})
+            else:
+                drawn = tuple(a.copy() for a in view)
+                cam_to_world = look_at(position, target)
+                k = intrinsics(focal, job.sensor_mm, job.size)
+                image = renderer.render(cam_to_world, k, bones, 0.5 * subject_m)
+                pose = draw_openpose(job.size, *_keypoints(people, cam_to_world, k, job.size))
+                passes.write(
+                    {
+                        "beauty": image.beauty,
+                        "depth": image.depth,
+                        "inverse_depth": image.inverse_depth,
+                        "normal": image.normal,
+                        "instance": image.instance,
+                        "pose": pose,
+                    }
+                )
             if frame == thumbnail_frame:
                 thumbnail = thumbnail_bytes(image.beauty, min(320, width))
                 atomic_write(folder / THUMBNAIL_FILE, thumbnail)
@@ -200,6 +209,12 @@ def render_take(job: ShotJob, sample_rate: int) -> int:
     stamp = {"inputs": job.digest(), "take": job.take, "frames": shot.frames}
     atomic_write(folder / STAMP_FILE, json.dumps(stamp, indent=1))
     return shot.frames
+
+
+def _same_view(view: tuple[np.ndarray, ...], drawn: tuple[np.ndarray, ...]) -> bool:
+    return len(view) == len(drawn) and all(
+        np.array_equal(a, b) for a, b in zip(view, drawn, strict=True)
+    )
 
 
 def _spoken(speech: list[SpeechClip], frame: int) -> str:
