@@ -11,6 +11,7 @@ Sources, in the order a breakdown artist reads them:
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 from backlot.breakdown.lexicon import (
@@ -470,13 +471,7 @@ def _thing_before(text: str, tokens: list[Token], i: int, lexicon: Lexicon) -> b
         return False
     if any(mark in text[tokens[j].end : tokens[i].start] for mark in ".!?;"):
         return False
-    for start in (j, j - 1):  # "printer", or a two-word thing ("laser printer")
-        if start >= 0 and any(
-            start + m.last == j and set(m.categories) & THINGS
-            for m in lexicon.find(tokens[start : j + 1])
-        ):
-            return True
-    return False
+    return _term_ends_at(tokens, j, lexicon, THINGS)
 
 
 def _is_background(name: str, last: Token, before: str, lexicon: Lexicon) -> bool:
@@ -598,7 +593,9 @@ def _bare_thing(text: str, tokens: list[Token], i: int, lexicon: Lexicon) -> boo
         return True
     # "and watches the screen" is a verb; "pen and paper" and "art supplies and canvasses"
     # are lists.
-    if lead in ("and", "or") and (not _s_form(word) or _prop_ends_at(tokens, j - 1, lexicon)):
+    if lead in ("and", "or") and (
+        not _s_form(word) or _term_ends_at(tokens, j - 1, lexicon, {C.PROPS})
+    ):
         return True
     return ("," in gap and _is_prop(tokens[j : j + 1], lexicon)) or _listed(
         text, tokens, i, lexicon
@@ -621,10 +618,11 @@ def _taken_not_held(tokens: list[Token], i: int, lexicon: Lexicon) -> bool:
     )
 
 
-def _prop_ends_at(tokens: list[Token], k: int, lexicon: Lexicon) -> bool:
-    """A prop's name (one or two words) ends at token k."""
+def _term_ends_at(tokens: list[Token], k: int, lexicon: Lexicon, categories: Set[Category]) -> bool:
+    """A term of one of `categories`, one or two words long ("printer", "laser printer"),
+    ends at token k."""
     return k >= 0 and any(
-        start + m.last == k and C.PROPS in m.categories
+        start + m.last == k and not categories.isdisjoint(m.categories)
         for start in (k, k - 1)
         if start >= 0
         for m in lexicon.find(tokens[start : k + 1])
