@@ -21,7 +21,7 @@ from backlot.config import ProjectConfig
 from backlot.project import Project
 from backlot.render import render_film, shot_jobs
 from backlot.render import take as take_module
-from backlot.render.encode import PASS_FILES, read_pass
+from backlot.render.encode import PASS_FILES, TakeWriter, read_pass
 from backlot.render.gl import DEPTH_SCALE_M, Renderer
 from backlot.render.models import RenderConfig, ScratchDialogue, Takes
 from backlot.render.openpose import OPENPOSE_ORDER
@@ -180,23 +180,40 @@ def test_a_take_has_every_frame_of_every_pass(tmp_path: Path) -> None:
 def test_frames_held_still_repeat_the_frame_before_exactly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A frame whose camera and cast hold still is not drawn again, and the take's files are
-    byte for byte those of a take with every frame drawn."""
+    """A frame whose camera and cast hold still is not drawn again: the take is given the
+    same pictures, and the passes are byte for byte those of a take with every frame drawn.
+
+    The take's own bytes are not compared: libx264 beside another encoder thread in the
+    process gives a different take about once in a hundred encodes of identical YUV input
+    (measured this session), which is no fault of the reuse."""
     job = next(j for j in _jobs(tmp_path) if j.shot.scene == "2" and j.shot.type.value == "master")
     still = []
     reuse = take_module._same_view
+    pictures: dict[str, list[str]] = {}
+    write = TakeWriter.write
 
     def counting(view: tuple, drawn: tuple) -> bool:
         still.append(reuse(view, drawn))
         return still[-1]
 
+    def recording(self: TakeWriter, rgb: np.ndarray) -> None:
+        pictures.setdefault(str(self.path), []).append(hashlib.sha256(rgb.tobytes()).hexdigest())
+        write(self, rgb)
+
+    monkeypatch.setattr(TakeWriter, "write", recording)
     monkeypatch.setattr(take_module, "_same_view", counting)
     render_take(job, 22050)
     assert 0 < sum(still) < job.shot.frames  # the shot both holds still and moves
     monkeypatch.setattr(take_module, "_same_view", lambda view, drawn: False)
     drawn = job.model_copy(update={"build_dir": str(tmp_path / "every-frame")})
     render_take(drawn, 22050)
-    files = sorted(f.relative_to(job.folder) for f in job.folder.rglob("*") if f.is_file())
+    held, redrawn = (pictures[str(j.folder / "take.mp4")] for j in (job, drawn))
+    assert len(held) == job.shot.frames and held == redrawn
+    files = sorted(
+        f.relative_to(job.folder)
+        for f in job.folder.rglob("*")
+        if f.is_file() and f.name != "take.mp4"
+    )
     assert files and [f for f in files if _sha(job.folder / f) != _sha(drawn.folder / f)] == []
 
 
