@@ -12,8 +12,13 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 M = TypeVar("M", bound=BaseModel)
-_set = object.__setattr__
 _new = object.__new__
+# BaseModel's own slot descriptors: setting through them skips the attribute-name lookup
+# that `object.__setattr__` does, which is most of an element's construction time.
+_set_dict = vars(BaseModel)["__dict__"].__set__
+_set_fields_set = vars(BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(BaseModel)["__pydantic_private__"].__set__
 # One fields-set per class, shared by its trusted instances: every field is set, so the
 # only change pydantic ever makes to it (adding a field's name on assignment) is a no-op.
 _FIELDS_SET: dict[type[BaseModel], set[str]] = {}
@@ -31,8 +36,8 @@ def trusted(cls: type[M], values: dict[str, Any]) -> M:
     if fields_set is None:
         fields_set = _FIELDS_SET[cls] = set(cls.model_fields)
     instance = _new(cls)
-    _set(instance, "__dict__", values)
-    _set(instance, "__pydantic_fields_set__", fields_set)
-    _set(instance, "__pydantic_extra__", None)
-    _set(instance, "__pydantic_private__", None)
+    _set_dict(instance, values)
+    _set_fields_set(instance, fields_set)
+    _set_extra(instance, None)
+    _set_private(instance, None)
     return instance

@@ -67,7 +67,14 @@ def assemble(
             "elements": elements[start:end],
         }
         scenes.append(trusted(Scene, scene))
-    title = next((e.value for e in title_page if e.key.lower() == "title"), None)
+    title = None
+    for entry in title_page:
+        if entry.key.lower() == "title":
+            title = entry.value
+            break
+    characters = []
+    for name, count in counts.items():
+        characters.append(trusted(CharacterStat, {"name": name, "dialogue_count": count}))
     return trusted(
         Screenplay,
         {
@@ -76,9 +83,7 @@ def assemble(
             "title_page": title_page,
             "elements": elements,
             "scenes": scenes,
-            "characters": [
-                trusted(CharacterStat, {"name": n, "dialogue_count": c}) for n, c in counts.items()
-            ],
+            "characters": characters,
             "pages": None,
             "warnings": warnings,
         },
