@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from backlot.script.headings import Heading, split_heading
+from backlot.script.headings import _PARTS, Heading, dash_parts, split_heading
 
 
 @pytest.mark.parametrize(
@@ -36,4 +38,29 @@ from backlot.script.headings import Heading, split_heading
     ],
 )
 def test_split_heading(heading: str, expected: Heading) -> None:
+    assert split_heading(heading) == expected
+
+
+def test_dash_parts_splits_as_the_pattern_does() -> None:
+    """The string-split shortcut gives the pattern's parts on every kind of dash and space."""
+    rng = random.Random(7)
+    alphabet = ["A", "B", " ", " ", "-", "-", "–", "—", "\t", "[", "\u00a0", "é"]
+    texts = ["".join(rng.choices(alphabet, k=rng.randint(0, 12))) for _ in range(20000)]
+    texts += ["LIBRARY - DAY", "T-BONE'S - NIGHT", "A - - B", "A -  - B", "A -", "- A", "A --B"]
+    assert [t for t in texts if dash_parts(t) != _PARTS.split(t)] == []
+    assert dash_parts("KITCHEN - NIGHT") == ["KITCHEN", "NIGHT"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "expected"),
+    [
+        ("INT. / EXT. CAR - DAY", Heading("INT/EXT", "CAR", None, "DAY")),
+        ("int. hall - day", Heading("INT", "hall", None, "DAY")),
+        ("EXT.  YARD - DUSK", Heading("EXT", "YARD", None, "DUSK")),
+        ("EST. CITY", Heading("EXT", "CITY", None, None)),
+        ("INT.", Heading("INT", "", None, None)),
+    ],
+)
+def test_plain_prefixes(heading: str, expected: Heading) -> None:
+    """The common prefixes, read without the pattern, and a slash that makes INT./EXT."""
     assert split_heading(heading) == expected
