@@ -276,6 +276,7 @@ class Row:
     ratios: dict[str, float | None] = field(default_factory=dict)
     fastest_peer: str | None = None
     min_ratio: float | None = None
+    cold_ratio: float | None = None  # the fastest peer against Backlot's first parse
 
 
 def benchmark(inputs: list[Input], args: argparse.Namespace, progress: Callable) -> list[Row]:
@@ -325,13 +326,21 @@ def benchmark(inputs: list[Input], args: argparse.Namespace, progress: Callable)
         if measured:
             row.fastest_peer = min(measured, key=lambda n: measured[n])
             row.min_ratio = measured[row.fastest_peer]
+            peer_ms = row.parse[row.fastest_peer].best_ms
+            if row.cold is not None and row.cold.best_ms and peer_ms is not None:
+                row.cold_ratio = peer_ms / row.cold.best_ms
         rows.append(row)
     return rows
 
 
 def goal_verdict(rows: list[Row]) -> dict[str, Any]:
-    """Whether the speed goal is met, with the figures it rests on."""
-    ratios = [r.min_ratio for r in rows if r.min_ratio is not None]
+    """Whether the speed goal is met, with the figures it rests on.
+
+    A script's ratio is the lower of its re-parse and first-parse (cold) ratios: a script is
+    parsed for the first time at least once, so the goal holds only if both reach it.
+    """
+    per_script = {r.name: _goal_ratio(r) for r in rows}
+    ratios = [x for x in per_script.values() if x is not None]
     features = [r for r in rows if r.name in (REFERENCE_FEATURE, FEATURE_NAME)]
     feature_ms: dict[str, dict[str, float | None]] = {}
     for r in features:
@@ -351,12 +360,17 @@ def goal_verdict(rows: list[Row]) -> dict[str, Any]:
         "ratio_met": ratio_met,
         "min_ratio": min(ratios) if ratios else None,
         "scripts_below_ratio": [
-            r.name for r in rows if r.min_ratio is not None and r.min_ratio < GOAL_RATIO
+            n for n, x in per_script.items() if x is not None and x < GOAL_RATIO
         ],
         "backlot_unmeasured": unmeasured,
         "feature_met": feature_met,
         "feature_ms": feature_ms,
     }
+
+
+def _goal_ratio(row: Row) -> float | None:
+    measured = [x for x in (row.min_ratio, row.cold_ratio) if x is not None]
+    return min(measured) if measured else None
 
 
 # --- output --------------------------------------------------------------------------------
@@ -365,11 +379,13 @@ def goal_verdict(rows: list[Row]) -> dict[str, Any]:
 def _ms(t: Timing | None) -> str:
     if t is None:
         return "-"
-    return f"{t.best_ms:.2f}" if t.status == "ok" else t.status
+    if t.status != "ok":
+        return t.status
+    return f"{t.best_ms:.2f}" if t.best_ms >= 0.1 else f"{t.best_ms:.3f}"
 
 
 def _ratio(r: float | None) -> str:
-    return "-" if r is None else f"{r:.1f}×"
+    return "-" if r is None else f"{r:.2f}×"
 
 
 def print_table(rows: list[Row], verdict: dict[str, Any], args: argparse.Namespace) -> None:
@@ -377,7 +393,7 @@ def print_table(rows: list[Row], verdict: dict[str, Any], args: argparse.Namespa
     from rich.console import Console
     from rich.table import Table
 
-    console = Console() if sys.stdout.isatty() else Console(width=130)
+    console = Console() if sys.stdout.isatty() else Console(width=160)
     has_load = any(r.load is not None for r in rows)
     table = Table(
         title=f"Fountain parse time, best of {args.repeat} (ms per parse, text already decoded)"
@@ -392,21 +408,23 @@ def print_table(rows: list[Row], verdict: dict[str, Any], args: argparse.Namespa
         table.add_column(name, justify="right")
         table.add_column("×", justify="right")
     table.add_column("min × vs fastest peer", justify="right", no_wrap=True)
+    table.add_column("cold ×", justify="right")
     for r in rows:
         cells = [r.name, str(r.lines), _ms(r.parse["backlot"]), _ms(r.cold)]
         if has_load:
             cells.append(_ms(r.load))
         for name in PARSERS[1:]:
             cells += [_ms(r.parse[name]), _ratio(r.ratios[name])]
-        low = r.min_ratio is not None and r.min_ratio < GOAL_RATIO
         best = f"{_ratio(r.min_ratio)} {r.fastest_peer or ''}".strip()
-        cells.append(f"[red]{best}[/red]" if low else best)
+        cold = _ratio(r.cold_ratio)
+        for text, ratio in ((best, r.min_ratio), (cold, r.cold_ratio)):
+            cells.append(f"[red]{text}[/red]" if ratio is not None and ratio < GOAL_RATIO else text)
         table.add_row(*cells)
     console.print(table)
     console.print("× = peer time / Backlot time (higher is better for Backlot)")
     console.print(
         "cold† = Backlot with its cue and heading memos emptied before each parse (a script's "
-        "first parse); × uses the re-parse figure"
+        "first parse); cold × = the fastest peer against it; the goal needs both × and cold ×"
     )
     if has_load:
         console.print("load* = backlot.script.load(path): read, decode, parse and paginate")
@@ -424,7 +442,8 @@ def print_table(rows: list[Row], verdict: dict[str, Any], args: argparse.Namespa
     console.print(GOAL)
     low = ", ".join(verdict["scripts_below_ratio"]) or "none"
     console.print(
-        f"  ratio: minimum {_ratio(verdict['min_ratio'])} against the fastest peer "
+        f"  ratio: minimum {_ratio(verdict['min_ratio'])} against the fastest peer, "
+        "first parse or re-parse "
         f"(scripts below {GOAL_RATIO:g}×: {low}) → {'met' if verdict['ratio_met'] else 'NOT met'}"
     )
     for name, figures in verdict["feature_ms"].items():
