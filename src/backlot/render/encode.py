@@ -31,7 +31,8 @@ tagged) with AAC audio in MP4: about 3 ms a frame at 640×360 and 11.5 ms at 128
 libx264 runs on one thread, without macroblock-tree rate control: its output depends on its
 thread count, and with mb-tree on, one encode in about twenty came out different when
 another encoder (a pass writer) ran in a second thread of the same process, from the same
-YUV pictures (measured: 19 of 300 encodes; with `mbtree=0`, 0 of 400). The same frames must
+YUV pictures (`benchmarks/take_repeatability.py`: 10 of 150 takes differed with mb-tree on,
+0 of 300 with `mbtree=0`). The same frames must
 make the same bytes from run to run.
 
 Encoding runs on a background thread per writer: `write` copies the arrays into reused
