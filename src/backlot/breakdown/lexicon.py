@@ -118,6 +118,10 @@ class Lexicon:
     firing_verbs: frozenset[str]
     trigger_verbs: frozenset[str]
     take_idioms: frozenset[str]
+    vehicle_make: re.Pattern[str]
+    """Any make of vehicle, in any case (the tagger wants its capital)."""
+    makes_alone: frozenset[str]
+    """Makes that name a vehicle without a model after them."""
 
     def name_in(self, category: Category, name: str) -> str:
         """What `category`'s department calls `name` ("phone" is a "phone ring" in sound)."""
@@ -154,6 +158,14 @@ class Lexicon:
         return matches
 
 
+def phrase_pattern(phrases: list[str]) -> re.Pattern[str]:
+    """Any of the phrases as whole words, in any case, longest first; a space in a phrase
+    matches any run of spaces."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered)
+    return re.compile(rf"\b(?:{body})\b", re.IGNORECASE)
+
+
 @cache
 def load_lexicon() -> Lexicon:
     """The packaged lexicon, parsed once."""
@@ -161,6 +173,7 @@ def load_lexicon() -> Lexicon:
         files("backlot.breakdown").joinpath("data/lexicon.toml").read_text(encoding="utf-8")
     )
     aliases: dict[str, str] = data["aliases"]
+    makes = data["vehicle_makes"]
     category_aliases = {Category(c): table for c, table in data["category_aliases"].items()}
     entries: dict[tuple[str, ...], dict[Category, str]] = {}
     terms: dict[Category, frozenset[str]] = {}
@@ -193,4 +206,6 @@ def load_lexicon() -> Lexicon:
         firing_verbs=frozenset(data["gunfire"]["verbs"]),
         trigger_verbs=frozenset(data["gunfire"]["trigger_verbs"]),
         take_idioms=frozenset(data["idioms"]["take"]),
+        vehicle_make=phrase_pattern([*makes["makes"], *makes["needs_model"]]),
+        makes_alone=frozenset(makes["makes"]),
     )

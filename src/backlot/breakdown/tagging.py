@@ -18,6 +18,7 @@ from backlot.breakdown.lexicon import (
     Lexicon,
     Match,
     Token,
+    phrase_pattern,
     singular,
     tokenize,
     verb_base,
@@ -25,7 +26,7 @@ from backlot.breakdown.lexicon import (
 )
 from backlot.breakdown.models import Category, Tag
 from backlot.script.assemble import split_cue
-from backlot.script.models import Element, ElementType, Scene
+from backlot.script.models import Element, ElementType, Scene, Screenplay
 
 C = Category
 # Words before a noun that make it a thing in hand ("a padded ENVELOPE", "his keys").
@@ -183,11 +184,72 @@ def _not_on_set(scene: Scene) -> set[str]:
     return heard
 
 
-def tag_scene(scene: Scene, cast: CastIndex, lexicon: Lexicon) -> SceneTags:
-    """Breakdown tags for one scene, each with its line and the words it came from."""
+# A vehicle's model after its make: capitalized words or a number ("Defender 90").
+_MODEL_WORD = re.compile(r"[ \t]+([A-Z][A-Za-z0-9-]*|\d{1,4})\b")
+MODEL_STOPS = (
+    DETERMINERS
+    | PRONOUNS
+    | frozenset(
+        "and or but with in on at to of from as into onto by for is was pulls drives".split()
+    )
+)
+
+
+def vehicle_names(text: str, lexicon: Lexicon) -> list[tuple[int, int, str | None, str]]:
+    """Makes of vehicle with a capital in `text`, each with its model when one follows:
+    (start, end, model or None, make), models in lower case."""
+    found = []
+    for m in lexicon.vehicle_make.finditer(text):
+        if not m.group()[0].isupper():
+            continue
+        words, end = [], m.end()
+        while len(words) < 2 and (w := _MODEL_WORD.match(text, end)):
+            if w.group(1).lower() in MODEL_STOPS:
+                break
+            words.append(w.group(1).lower())
+            end = w.end()
+        make = " ".join(m.group().lower().split())
+        if words or make in lexicon.makes_alone:
+            found.append((m.start(), end, " ".join(words) or None, make))
+    return found
+
+
+def vehicle_models(screenplay: Screenplay, lexicon: Lexicon) -> re.Pattern[str] | None:
+    """The models the script names after a make anywhere ("Toyota Landcruiser"), as a
+    pattern: later scenes call the vehicle by its model alone ("the Landcruiser")."""
+    models = {
+        model
+        for scene in screenplay.scenes
+        for element in scene.elements
+        if element.type in (ElementType.SCENE_HEADING, ElementType.ACTION)
+        for _, _, model, _ in vehicle_names(element.text, lexicon)
+        if model
+    }
+    return phrase_pattern(sorted(models)) if models else None
+
+
+def _tag_vehicle_names(
+    element: Element, models: re.Pattern[str] | None, lexicon: Lexicon, found: SceneTags
+) -> None:
+    """Vehicles by make and model: named by the model where the script gives one."""
+    text = element.text
+    for start, end, model, make in vehicle_names(text, lexicon):
+        found.add(C.VEHICLES, model or make, _line_of(element, start), text[start:end])
+    for m in models.finditer(text) if models else ():
+        if m.group()[0].isupper():
+            name = " ".join(m.group().lower().split())
+            found.add(C.VEHICLES, name, _line_of(element, m.start()), m.group())
+
+
+def tag_scene(
+    scene: Scene, cast: CastIndex, lexicon: Lexicon, models: re.Pattern[str] | None = None
+) -> SceneTags:
+    """Breakdown tags for one scene, each with its line and the words it came from;
+    `models` are the script's vehicle models (`vehicle_models`)."""
     found = SceneTags()
     heading = scene.elements[0] if scene.elements else None
     if heading is not None:
+        _tag_vehicle_names(heading, models, lexicon, found)
         _tag_heading(heading, scene, lexicon, found)
     armed = _armed(scene, lexicon)
     offstage = _not_on_set(scene)
@@ -200,6 +262,7 @@ def tag_scene(scene: Scene, cast: CastIndex, lexicon: Lexicon) -> SceneTags:
             elif on_set(name, extension) and name not in offstage:
                 found.add(C.CAST, name, element.line, element.text)
         elif kind is ElementType.ACTION:
+            _tag_vehicle_names(element, models, lexicon, found)
             _tag_prose(element, cast, lexicon, found, caps=True, armed=armed)
         elif kind is ElementType.PARENTHETICAL:
             _tag_prose(element, cast, lexicon, found, caps=False, armed=armed)
