@@ -124,3 +124,9 @@ def test_vehicles_by_make_and_model() -> None:
     assert second == {"landcruiser"}
     assert third == {"gti"}
     assert vehicles_of("EXT. ROAD - DAY\n\nA ford crosses the river. A dodge.\n") == [set()]
+
+
+def test_a_thing_word_before_a_determiner_is_a_verb() -> None:
+    assert (C.WARDROBE.value, "ring") not in tags("Maya RINGS THE DOORBELL.")
+    assert (C.WARDROBE.value, "ring") in tags("Maya wears a gold ring on her finger.")
+    assert (C.WARDROBE.value, "tie") not in tags("Maya ties the rope to the rail.")

@@ -386,10 +386,20 @@ def _tag_match(
             or after in OBJECTS
         )
     )
+    # A word with a determiner right after it is a verb: "RINGS THE DOORBELL", "ties his
+    # shoe", "fires a shot".
+    verb_use = (
+        match.first == match.last
+        and after in DETERMINERS
+        and not text[last.end : tokens[match.last + 1].start].strip()
+        and "VERB" in word_classes(last.lower)
+    )
     for category, name in zip(match.categories, match.names, strict=True):
         if category in CAPS_ONLY and not shouted:
             continue
         if (after_subject and category in NOUN_ONLY) or (after_noun and category in EVENTS):
+            continue
+        if verb_use and (category in NOUN_ONLY or category is C.WARDROBE):
             continue
         if category is C.PROPS and _taken_not_held(tokens, match.first, lexicon):
             continue
