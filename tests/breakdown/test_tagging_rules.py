@@ -130,3 +130,12 @@ def test_a_thing_word_before_a_determiner_is_a_verb() -> None:
     assert (C.WARDROBE.value, "ring") not in tags("Maya RINGS THE DOORBELL.")
     assert (C.WARDROBE.value, "ring") in tags("Maya wears a gold ring on her finger.")
     assert (C.WARDROBE.value, "tie") not in tags("Maya ties the rope to the rail.")
+
+
+def test_jewellery_is_a_prop_in_hand_and_wardrobe_when_worn() -> None:
+    held = tags("Maya holds up her ring.")
+    assert (C.PROPS.value, "ring") in held
+    assert (C.WARDROBE.value, "ring") not in held
+    worn = tags("Maya, wearing a silver locket, sits.")
+    assert (C.WARDROBE.value, "locket") in worn
+    assert (C.PROPS.value, "locket") not in worn

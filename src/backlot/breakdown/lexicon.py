@@ -112,6 +112,7 @@ class Lexicon:
     sound_verbs: frozenset[str]
     prose_sound_verbs: frozenset[str]
     ambiguous_wardrobe: frozenset[str]
+    worn_or_held: frozenset[str]
     terms: dict[Category, frozenset[str]]
     category_aliases: dict[Category, dict[str, str]]
     firearms: frozenset[str]
@@ -200,6 +201,7 @@ def load_lexicon() -> Lexicon:
         sound_verbs=frozenset(data["caps_verbs"]["sound"]),
         prose_sound_verbs=frozenset(data["prose_verbs"]["sound"]),
         ambiguous_wardrobe=frozenset(data["needs_determiner"]["wardrobe"]),
+        worn_or_held=frozenset(data["worn_or_held"]["wardrobe"]),
         terms=terms,
         category_aliases=category_aliases,
         firearms=frozenset(data["gunfire"]["firearms"]),

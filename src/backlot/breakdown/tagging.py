@@ -416,6 +416,8 @@ def _tag_match(
             continue
         if category is C.EXTRAS and not shouted and not _is_background(name, last, before, lexicon):
             continue
+        if category in (C.WARDROBE, C.PROPS) and name in lexicon.worn_or_held:
+            category = C.WARDROBE if _worn(text, tokens, match.first) else C.PROPS
         found.add(category, name, line, evidence)
         if category is C.SOUND and match.last > match.first:
             # "The phone rings": the sound's source is in hand too.
@@ -713,6 +715,16 @@ def _described(text: str, tokens: list[Token], i: int) -> bool:
         "(" in text[start : tokens[i].start]
         or "," in text[start : tokens[i].start]
         or any(tokens[k].lower in WEARING for k in (i - 1, i - 2) if k >= 0)
+    )
+
+
+def _worn(text: str, tokens: list[Token], i: int) -> bool:
+    """Token i is worn: in a description, or a wearing word among the three words before it
+    ("wears a gold ring", "wearing a silver locket")."""
+    start = tokens[max(0, i - 3)].start
+    return _described(text, tokens, i) or (
+        not any(mark in text[start : tokens[i].start] for mark in ".!?;")
+        and any(tokens[k].lower in WEARING for k in range(max(0, i - 3), i))
     )
 
 
