@@ -141,3 +141,11 @@ def test_jewellery_is_a_prop_in_hand_and_wardrobe_when_worn() -> None:
     worn = tags("Maya, wearing a silver locket, sits.")
     assert (C.WARDROBE.value, "locket") in worn
     assert (C.PROPS.value, "locket") not in worn
+
+
+@pytest.mark.parametrize(
+    ("action", "effect"),
+    [("Maya waves a flaming stick.", "fire"), ("The smoldering wreck hisses.", "smoke")],
+)
+def test_a_thing_on_fire_is_a_practical_effect(action: str, effect: str) -> None:
+    assert (C.SPECIAL_EFFECTS.value, effect) in tags(action)
