@@ -31,6 +31,8 @@ def tags(action: str, *, dialogue: str = "") -> set[tuple[str, str]]:
         ("Maya doesn't hear the phone.", "phone ring"),
         ("The printer audibly snickers behind her.", "snicker"),
         ("A deep DRUM ROLL begins.", "drum roll"),
+        ("The crowd APPLAUDS.", "applause"),
+        ("Two men STOMPING on the boards.", "stomp"),
     ],
 )
 def test_sounds_from_what_the_prose_says(action: str, expected: str) -> None:

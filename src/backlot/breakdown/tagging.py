@@ -622,7 +622,7 @@ def _classify_capitals(
         return C.SOUND, last
     base = verb_base(last)
     if base in lexicon.sound_verbs:
-        return C.SOUND, base
+        return C.SOUND, lexicon.name_in(C.SOUND, base)
     if singular(last) in PEOPLE:
         plural = before in QUANTIFIERS or singular(last) != last
         return C.EXTRAS, singular(last) if plural else " ".join(t.lower for t in run)
