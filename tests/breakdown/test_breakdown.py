@@ -191,9 +191,9 @@ def test_quality_against_hand_annotations() -> None:
         "vehicles": 0.8,
         "weapons": 0.85,
         "weather": 0.75,
-        "props": 0.7,
-        "sound": 0.85,
-        "special_effects": 0.8,
+        "props": 0.72,
+        "sound": 0.9,
+        "special_effects": 0.85,
         "wardrobe": 0.8,
     }
     for category, floor in floors.items():
