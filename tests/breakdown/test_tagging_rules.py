@@ -115,12 +115,13 @@ def test_vehicles_by_make_and_model() -> None:
         "EXT. STREET - DAY\n\nMaya sits behind the wheel of her '77 Toyota Landcruiser.\n\n"
         "A LAND ROVER DEFENDER 90 AND A VOLKSWAGON GTI.\n\n"
         "A champagne-colored Lexus pulls up. Maya dodges the puddle.\n\n"
+        "THE TRUCK SLAMS INTO THE BACK OF THE LEXUS DOING FORTY.\n\n"
         "EXT. CLIFF - NIGHT\n\nThe Landcruiser is parked on the edge. Harrison Ford waves.\n\n"
         "INT. GTI - MOVING\n\nMaya drives.\n"
     )
     first, second, third = vehicles_of(script)
     # A model names the vehicle; a make without one names it by the make.
-    assert first == {"landcruiser", "defender 90", "gti", "lexus"}
+    assert first == {"landcruiser", "defender 90", "gti", "lexus", "truck"}
     # The model alone, in a later scene or a heading, is the same vehicle; a make that is a
     # common word or a name ("Ford") is no vehicle without a model.
     assert second == {"landcruiser"}

@@ -186,13 +186,14 @@ def _not_on_set(scene: Scene) -> set[str]:
 
 # A vehicle's model after its make: capitalized words or a number ("Defender 90").
 _MODEL_WORD = re.compile(r"[ \t]+([A-Z][A-Za-z0-9-]*|\d{1,4})\b")
-MODEL_STOPS = (
-    DETERMINERS
-    | PRONOUNS
-    | frozenset(
-        "and or but with in on at to of from as into onto by for is was pulls drives".split()
-    )
-)
+
+
+def _model_word(word: str, number_next: bool) -> bool:
+    """Whether a capitalized word after a make is (part of) its model: a number, a word no
+    dictionary knows ("GTI", "Landcruiser"), one written as a name in mixed case ("Ford
+    Mustang"), or any word before a number ("DEFENDER 90"). In capitals a dictionary word
+    is the sentence going on ("THE LEXUS DOING FORTY")."""
+    return word.isdigit() or number_next or not word_classes(word.lower()) or not word.isupper()
 
 
 def vehicle_names(text: str, lexicon: Lexicon) -> list[tuple[int, int, str | None, str]]:
@@ -204,7 +205,8 @@ def vehicle_names(text: str, lexicon: Lexicon) -> list[tuple[int, int, str | Non
             continue
         words, end = [], m.end()
         while len(words) < 2 and (w := _MODEL_WORD.match(text, end)):
-            if w.group(1).lower() in MODEL_STOPS:
+            following = _MODEL_WORD.match(text, w.end())
+            if not _model_word(w.group(1), bool(following and following.group(1).isdigit())):
                 break
             words.append(w.group(1).lower())
             end = w.end()
