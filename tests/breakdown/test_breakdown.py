@@ -194,7 +194,7 @@ def test_quality_against_hand_annotations() -> None:
         "props": 0.74,
         "sound": 0.9,
         "special_effects": 0.85,
-        "wardrobe": 0.8,
+        "wardrobe": 0.85,
     }
     for category, floor in floors.items():
         assert result.categories[category].f1 >= floor, (category, result.categories[category])

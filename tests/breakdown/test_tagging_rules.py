@@ -152,3 +152,15 @@ def test_jewellery_is_a_prop_in_hand_and_wardrobe_when_worn() -> None:
 )
 def test_a_thing_on_fire_is_a_practical_effect(action: str, effect: str) -> None:
     assert (C.SPECIAL_EFFECTS.value, effect) in tags(action)
+
+
+@pytest.mark.parametrize(
+    ("action", "garment"),
+    [
+        ("Joe stands in cheap black shoes.", "shoe"),
+        ("A man whose expensive suit gleams.", "suit"),
+        ("Jing pulls out her eyeglasses.", "eyeglasses"),
+    ],
+)
+def test_clothes_described_or_worn(action: str, garment: str) -> None:
+    assert (C.WARDROBE.value, garment) in tags(action)

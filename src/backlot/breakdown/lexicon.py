@@ -40,6 +40,7 @@ _PLURALIA = frozenset(
     [
         "glasses",
         "sunglasses",
+        "eyeglasses",
         "pants",
         "jeans",
         "shorts",

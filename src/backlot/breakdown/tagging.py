@@ -32,7 +32,7 @@ C = Category
 # Words before a noun that make it a thing in hand ("a padded ENVELOPE", "his keys").
 NUMBERS = frozenset("two three four five six seven eight nine ten".split())
 DETERMINERS = NUMBERS | frozenset(
-    "a an the his her their its my your our this that these those some another one "
+    "a an the his her their its my your our whose this that these those some another one "
     "several few many each every".split()
 )
 QUANTIFIERS = NUMBERS | frozenset(
@@ -419,7 +419,7 @@ def _tag_match(
         if category is C.EXTRAS and not shouted and not _is_background(name, last, before, lexicon):
             continue
         if category in (C.WARDROBE, C.PROPS) and name in lexicon.worn_or_held:
-            category = C.WARDROBE if _worn(text, tokens, match.first) else C.PROPS
+            category = C.WARDROBE if _described(text, tokens, match.first) else C.PROPS
         found.add(category, name, line, evidence)
         if category is C.SOUND and match.last > match.first:
             # "The phone rings": the sound's source is in hand too.
@@ -711,23 +711,18 @@ def _is_prop(run: list[Token], lexicon: Lexicon) -> bool:
 
 
 def _described(text: str, tokens: list[Token], i: int) -> bool:
-    """Clothes in a character's description: "(30s, wiry, red rain jacket)", "wearing X"."""
+    """Clothes in a character's description: "(30s, wiry, red rain jacket)", or a wearing
+    word among the three words before, in the same sentence ("wears a gold ring", "in
+    cheap black shoes")."""
     start = tokens[i - 2].end if i > 1 else 0
-    return (
-        "(" in text[start : tokens[i].start]
-        or "," in text[start : tokens[i].start]
-        or any(tokens[k].lower in WEARING for k in (i - 1, i - 2) if k >= 0)
-    )
-
-
-def _worn(text: str, tokens: list[Token], i: int) -> bool:
-    """Token i is worn: in a description, or a wearing word among the three words before it
-    ("wears a gold ring", "wearing a silver locket")."""
-    start = tokens[max(0, i - 3)].start
-    return _described(text, tokens, i) or (
-        not any(mark in text[start : tokens[i].start] for mark in ".!?;")
-        and any(tokens[k].lower in WEARING for k in range(max(0, i - 3), i))
-    )
+    if "(" in text[start : tokens[i].start] or "," in text[start : tokens[i].start]:
+        return True
+    for k in range(i - 1, max(-1, i - 4), -1):
+        if any(mark in text[tokens[k].end : tokens[k + 1].start] for mark in ".!?;"):
+            return False
+        if tokens[k].lower in WEARING:
+            return True
+    return False
 
 
 def _s_form(word: str) -> bool:
