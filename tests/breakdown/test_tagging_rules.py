@@ -39,6 +39,24 @@ def test_sounds_from_what_the_prose_says(action: str, expected: str) -> None:
     assert (C.SOUND.value, expected) in tags(action)
 
 
+@pytest.mark.parametrize(
+    ("action", "category", "name"),
+    [
+        # A thing on fire is a practical effect.
+        ("Maya waves a flaming stick.", C.SPECIAL_EFFECTS, "fire"),
+        ("The smoldering wreck hisses.", C.SPECIAL_EFFECTS, "smoke"),
+        # Clothes described or worn.
+        ("Joe stands in cheap black shoes.", C.WARDROBE, "shoe"),
+        ("A man whose expensive suit gleams.", C.WARDROBE, "suit"),
+        ("Jing pulls out her eyeglasses.", C.WARDROBE, "eyeglasses"),
+    ],
+)
+def test_effects_and_clothes_from_what_the_prose_says(
+    action: str, category: Category, name: str
+) -> None:
+    assert (category.value, name) in tags(action)
+
+
 def test_gunfire_needs_a_firearm_and_a_shot_fired() -> None:
     fired = tags("Maya pulls a pistol from her coat, FIRING into the ceiling.")
     assert (C.SPECIAL_EFFECTS.value, "squib") in fired
@@ -144,23 +162,3 @@ def test_jewellery_is_a_prop_in_hand_and_wardrobe_when_worn() -> None:
     worn = tags("Maya, wearing a silver locket, sits.")
     assert (C.WARDROBE.value, "locket") in worn
     assert (C.PROPS.value, "locket") not in worn
-
-
-@pytest.mark.parametrize(
-    ("action", "effect"),
-    [("Maya waves a flaming stick.", "fire"), ("The smoldering wreck hisses.", "smoke")],
-)
-def test_a_thing_on_fire_is_a_practical_effect(action: str, effect: str) -> None:
-    assert (C.SPECIAL_EFFECTS.value, effect) in tags(action)
-
-
-@pytest.mark.parametrize(
-    ("action", "garment"),
-    [
-        ("Joe stands in cheap black shoes.", "shoe"),
-        ("A man whose expensive suit gleams.", "suit"),
-        ("Jing pulls out her eyeglasses.", "eyeglasses"),
-    ],
-)
-def test_clothes_described_or_worn(action: str, garment: str) -> None:
-    assert (C.WARDROBE.value, garment) in tags(action)

@@ -15,7 +15,7 @@ from backlot.breakdown.report import render_report
 from backlot.breakdown.schedule import build_schedule, day_out_of_days
 from backlot.breakdown.sheets import breakdown_csv, stripboard_csv
 from backlot.breakdown.stats import cast_members, day_night, set_summaries
-from backlot.breakdown.tagging import CastIndex, tag_scene, vehicle_models
+from backlot.breakdown.tagging import CastIndex, VehicleIndex, tag_scene
 from backlot.breakdown.tension import name_beats, scene_emotion, tension_curve
 from backlot.fileio import atomic_write
 from backlot.script.models import ElementType, Scene, Screenplay
@@ -50,13 +50,13 @@ def analyze(
     """Break the script down; with `llm`, merge a language model's tags into the rules'."""
     lexicon = load_lexicon()
     cast = CastIndex.from_names([c.name for c in screenplay.characters])
-    models = vehicle_models(screenplay, lexicon)
+    vehicles = VehicleIndex.of(screenplay.scenes, lexicon)
     rows: list[SceneBreakdown] = []
     scene_actions = []
     raw_tension = []
     previous = "DAY"
     for scene in screenplay.scenes:
-        found = tag_scene(scene, cast, lexicon, models)
+        found = tag_scene(scene, cast, lexicon, vehicles)
         tags = found.tags
         if llm is not None:
             tags = merge_tags(tags, llm.tag_scene(scene))

@@ -26,7 +26,7 @@ from backlot.breakdown.lexicon import (
 )
 from backlot.breakdown.models import Category, Tag
 from backlot.script.assemble import split_cue
-from backlot.script.models import Element, ElementType, Scene, Screenplay
+from backlot.script.models import Element, ElementType, Scene
 
 C = Category
 # Words before a noun that make it a thing in hand ("a padded ENVELOPE", "his keys").
@@ -196,7 +196,11 @@ def _model_word(word: str, number_next: bool) -> bool:
     return word.isdigit() or number_next or not word_classes(word.lower()) or not word.isupper()
 
 
-def vehicle_names(text: str, lexicon: Lexicon) -> list[tuple[int, int, str | None, str]]:
+VehicleName = tuple[int, int, str | None, str]
+"""A make found in a text: (start, end, model or None, make)."""
+
+
+def vehicle_names(text: str, lexicon: Lexicon) -> list[VehicleName]:
     """Makes of vehicle with a capital in `text`, each with its model when one follows:
     (start, end, model or None, make), models in lower case."""
     found = []
@@ -216,42 +220,52 @@ def vehicle_names(text: str, lexicon: Lexicon) -> list[tuple[int, int, str | Non
     return found
 
 
-def vehicle_models(screenplay: Screenplay, lexicon: Lexicon) -> re.Pattern[str] | None:
-    """The models the script names after a make anywhere ("Toyota Landcruiser"), as a
-    pattern: later scenes call the vehicle by its model alone ("the Landcruiser")."""
-    models = {
-        model
-        for scene in screenplay.scenes
-        for element in scene.elements
-        if element.type in (ElementType.SCENE_HEADING, ElementType.ACTION)
-        for _, _, model, _ in vehicle_names(element.text, lexicon)
-        if model
-    }
-    return phrase_pattern(sorted(models)) if models else None
+@dataclass(frozen=True)
+class VehicleIndex:
+    """The vehicles a script names by make, found once per text, and the models among them:
+    later scenes call a vehicle by its model alone ("the Landcruiser")."""
+
+    names: dict[str, list[VehicleName]]
+    """Heading or action text → the makes in it (only texts that have one)."""
+    models: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, scenes: list[Scene], lexicon: Lexicon) -> VehicleIndex:
+        names: dict[str, list[VehicleName]] = {}
+        for scene in scenes:
+            for element in scene.elements:
+                kind, text = element.type, element.text
+                if kind in (ElementType.SCENE_HEADING, ElementType.ACTION) and text not in names:
+                    names[text] = vehicle_names(text, lexicon)
+        models = {model for found in names.values() for _, _, model, _ in found if model}
+        return cls(
+            {text: found for text, found in names.items() if found},
+            phrase_pattern(sorted(models)) if models else None,
+        )
 
 
-def _tag_vehicle_names(
-    element: Element, models: re.Pattern[str] | None, lexicon: Lexicon, found: SceneTags
-) -> None:
+def _tag_vehicle_names(element: Element, vehicles: VehicleIndex, found: SceneTags) -> None:
     """Vehicles by make and model: named by the model where the script gives one."""
     text = element.text
-    for start, end, model, make in vehicle_names(text, lexicon):
+    for start, end, model, make in vehicles.names.get(text, ()):
         found.add(C.VEHICLES, model or make, _line_of(element, start), text[start:end])
-    for m in models.finditer(text) if models else ():
+    for m in vehicles.models.finditer(text) if vehicles.models else ():
         if m.group()[0].isupper():
             name = " ".join(m.group().lower().split())
             found.add(C.VEHICLES, name, _line_of(element, m.start()), m.group())
 
 
 def tag_scene(
-    scene: Scene, cast: CastIndex, lexicon: Lexicon, models: re.Pattern[str] | None = None
+    scene: Scene, cast: CastIndex, lexicon: Lexicon, vehicles: VehicleIndex | None = None
 ) -> SceneTags:
     """Breakdown tags for one scene, each with its line and the words it came from;
-    `models` are the script's vehicle models (`vehicle_models`)."""
+    `vehicles` is the script's (`VehicleIndex.of`), else the scene's own."""
+    if vehicles is None:
+        vehicles = VehicleIndex.of([scene], lexicon)
     found = SceneTags()
     heading = scene.elements[0] if scene.elements else None
     if heading is not None:
-        _tag_vehicle_names(heading, models, lexicon, found)
+        _tag_vehicle_names(heading, vehicles, found)
         _tag_heading(heading, scene, lexicon, found)
     armed = _armed(scene, lexicon)
     offstage = _not_on_set(scene)
@@ -264,7 +278,7 @@ def tag_scene(
             elif on_set(name, extension) and name not in offstage:
                 found.add(C.CAST, name, element.line, element.text)
         elif kind is ElementType.ACTION:
-            _tag_vehicle_names(element, models, lexicon, found)
+            _tag_vehicle_names(element, vehicles, found)
             _tag_prose(element, cast, lexicon, found, caps=True, armed=armed)
         elif kind is ElementType.PARENTHETICAL:
             _tag_prose(element, cast, lexicon, found, caps=False, armed=armed)
