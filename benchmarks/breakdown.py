@@ -1,8 +1,8 @@
 """Breakdown quality and speed.
 
 Quality: precision, recall and F1 per category against the hand-annotated scenes in
-tests/breakdown/annotations/ (the development set, 55 scenes of six scripts; the *_round2
-files were the first held-out set) and tests/breakdown/heldout/ (18 scenes, written later by
+tests/breakdown/annotations/ (the development set, 73 scenes of six scripts; the *_round2
+and *_round3 files were earlier held-out sets) and tests/breakdown/heldout/ (written later by
 hand without seeing the tagger), plus INT/EXT and time-of-day accuracy and the speaking cast.
 Speed: the breakdown of every corpus script (parse and pagination excluded, they are the
 script stage's), best of N runs.

@@ -180,21 +180,21 @@ def test_quality_against_hand_annotations() -> None:
     """Floors at today's figures (benchmarks/breakdown.py prints them): a regression fails."""
     files = ANNOTATIONS if shared_root() else [p for p in ANNOTATIONS if p.stem == "night_run"]
     result = evaluate(files, _load)
-    assert result.scenes >= (55 if shared_root() else 8)
+    assert result.scenes >= (73 if shared_root() else 8)
     assert result.heading_errors == []
     assert result.speaking_cast.recall == 1.0
-    assert result.speaking_cast.precision >= 0.95
+    assert result.speaking_cast.precision >= 0.94
     # Issue 4's goal is ≥ 0.8 for props, vehicles, wardrobe, sound and special effects;
-    # on the 55 scenes props (0.76) fall short of it today.
+    # on the 73 scenes (the third round folded in) only sound reaches it today.
     floors = {
         "cast": 0.9,
-        "vehicles": 0.8,
-        "weapons": 0.85,
+        "vehicles": 0.74,
+        "weapons": 0.83,
         "weather": 0.75,
-        "props": 0.74,
-        "sound": 0.9,
-        "special_effects": 0.85,
-        "wardrobe": 0.85,
+        "props": 0.7,
+        "sound": 0.86,
+        "special_effects": 0.65,
+        "wardrobe": 0.72,
     }
     for category, floor in floors.items():
         assert result.categories[category].f1 >= floor, (category, result.categories[category])
