@@ -3,6 +3,7 @@ and incremental, and the animatic holds every shot and the dialogue."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -231,6 +232,36 @@ def test_the_cast_shadow_follows_the_cast_alone() -> None:
         got, want = kept.render(view, k, pose), fresh.render(view, k, pose)
         for name in ("beauty", "normal", "instance", "depth", "inverse_depth"):
             assert np.array_equal(getattr(got, name), getattr(want, name)), name
+
+
+def test_practicals_light_what_is_near_them() -> None:
+    """Each scene's lit program has its practicals compiled in: the diner's lamp lights
+    the room, and a second practical beside the camera adds light to every frame's pixel
+    it faces."""
+    world = night_run()[2]
+    setup = next(s for s in world.scenes if s.number == "7")  # the diner: one lamp, no sun
+    asset = next(s for s in world.sets if s.id == setup.set)
+    renderer, shot, frame, geometry, bones, _, k = _master_frame("7", SIZE)
+    lit = scene_lighting(setup, asset)
+    assert len(lit.practicals) == 1 and not any(lit.sun_colour)
+    position, target, _ = camera_at(shot, frame)
+    camera = look_at(position, target)
+    beside = (tuple(position), lit.practicals[0][1])
+    brightness = {}
+    for name, practicals in (
+        ("none", ()),
+        ("lamp", lit.practicals),
+        ("two", (*lit.practicals, beside)),
+    ):
+        renderer.load(
+            geometry.vertices,
+            geometry.indices,
+            dataclasses.replace(lit, practicals=practicals),
+            geometry.static,
+        )
+        image = renderer.render(camera, k, bones)
+        brightness[name] = image.beauty[image.depth > 0].astype(float).mean()
+    assert brightness["none"] + 5 < brightness["lamp"] < brightness["two"] - 5
 
 
 def test_two_builds_render_identical_takes(film: Path, tmp_path: Path) -> None:

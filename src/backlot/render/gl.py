@@ -9,8 +9,9 @@ only: antialiasing must not blend instance colours or depths.
 
 On llvmpipe the cost is per pixel shaded, so each pixel is lit once (the depth pass), the
 sky is shaded only where no geometry is, the colour targets are never cleared (every pixel
-is written), the cast's shadow map is redrawn only when the cast moves, and the targets
-are read back as packed RGB, as the encoders take them.
+is written), the cast's shadows are redrawn only when the cast moves, practical lights are
+compiled in rather than looped over, and the targets are read back as packed RGB, as the
+encoders take them.
 
 The projection flips Y so that the first row read back is the top of the image (no copy to
 flip it), which turns the winding of front faces clockwise.
@@ -18,6 +19,7 @@ flip it), which turns the winding of front faces clockwise.
 
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass
 
 import moderngl
@@ -76,20 +78,20 @@ layout(location = 5) out vec4 f_antialiased;"""
 """The render targets, in attachment order: every pass of the frame is one draw. The last
 is the beauty again, as FXAA leaves it where it finds no edge (it draws only the edges)."""
 
-_GEOMETRY_FS = (
-    """
+_GEOMETRY_FS = """
 #version 330
+#define PRACTICALS {practicals}
 uniform mat4 view;
 uniform vec3 sun_direction;   // the way the light travels
 uniform vec3 sun_colour;      // colour × intensity; black when there is no sun or moon
 uniform mat4 shadow_matrix;
-uniform sampler2DShadow set_shadow;     // the set's, drawn once per scene
-uniform sampler2DShadow cast_shadow;    // the moving cast's, drawn every frame
+uniform sampler2DShadow shadow;         // the set's and the cast's shadows in one map
 uniform vec3 sky_colour;      // ambient from above
 uniform vec3 ground_colour;   // ambient bounced from below
-uniform int practical_count;
-uniform vec3 practical_position[MAX_PRACTICALS];
-uniform vec3 practical_colour[MAX_PRACTICALS];
+#if PRACTICALS > 0
+uniform vec3 practical_position[PRACTICALS];
+uniform vec3 practical_colour[PRACTICALS];
+#endif
 uniform float exposure;
 uniform vec3 fog_colour;
 uniform float fog_density;
@@ -108,7 +110,7 @@ float shadow_at(vec3 world, float n_dot_l) {
     if (uvz.x < 0.0 || uvz.x > 1.0 || uvz.y < 0.0 || uvz.y > 1.0 || uvz.z > 1.0) return 1.0;
     float bias = mix(0.0015, 0.0004, n_dot_l);
     vec3 at = vec3(uvz.xy, uvz.z - bias);
-    return min(texture(set_shadow, at), texture(cast_shadow, at));
+    return texture(shadow, at);
 }
 
 void main() {
@@ -117,13 +119,15 @@ void main() {
     vec3 to_sun = -sun_direction;
     float n_dot_l = max(dot(n, to_sun), 0.0);
     if (n_dot_l > 0.0) light += sun_colour * n_dot_l * shadow_at(v_world, n_dot_l);
-    for (int i = 0; i < practical_count; ++i) {
+#if PRACTICALS > 0
+    for (int i = 0; i < PRACTICALS; ++i) {
         vec3 d = practical_position[i] - v_world;
         float r2 = dot(d, d);
         // Inverse-square falloff, softened within a metre so a lamp never blows out.
         light += practical_colour[i] * max(dot(n, d * inversesqrt(r2)), 0.0)
                  * PRACTICAL_GAIN / (1.0 + r2);
     }
+#endif
     vec3 colour = 1.0 - exp(-v_colour * light * exposure);
     float fog = 1.0 - exp(-fog_density * v_depth);
     colour = mix(colour, fog_colour, fog);
@@ -138,10 +142,7 @@ void main() {
     f_depth = uint(min(v_depth / depth_scale + 0.5, 65535.0));
     f_inverse = clamp(inverse_near / v_depth, 0.0, 1.0);
 }
-""".replace("MAX_PRACTICALS", str(MAX_PRACTICALS))
-    .replace("TARGETS", _TARGETS)
-    .replace("PRACTICAL_GAIN", repr(PRACTICAL_GAIN))
-)
+""".replace("TARGETS", _TARGETS).replace("PRACTICAL_GAIN", repr(PRACTICAL_GAIN))
 
 _FULLSCREEN_VS = """
 #version 330
@@ -314,6 +315,25 @@ def _light_view_proj(lighting: Lighting) -> np.ndarray:
     return ortho @ view
 
 
+_GL_READ_FRAMEBUFFER, _GL_DRAW_FRAMEBUFFER = 0x8CA8, 0x8CA9
+_GL_DEPTH_BUFFER_BIT, _GL_NEAREST = 0x100, 0x2600
+_libgl: ctypes.CDLL | None = None
+
+
+def _copy_depth(src: moderngl.Framebuffer, dst: moderngl.Framebuffer, size: int) -> None:
+    """Copy a square depth attachment with glBlitFramebuffer: moderngl's
+    `copy_framebuffer` copies colour only. Binds both framebuffers behind moderngl's back;
+    the caller `use()`s the next one before drawing."""
+    global _libgl
+    if _libgl is None:
+        # GLVND's libGL exports every core entry point and dispatches it to the current
+        # context's driver, EGL contexts included.
+        _libgl = ctypes.CDLL("libGL.so.1")
+    _libgl.glBindFramebuffer(_GL_READ_FRAMEBUFFER, src.glo)
+    _libgl.glBindFramebuffer(_GL_DRAW_FRAMEBUFFER, dst.glo)
+    _libgl.glBlitFramebuffer(0, 0, size, size, 0, 0, size, size, _GL_DEPTH_BUFFER_BIT, _GL_NEAREST)
+
+
 def _same(a: np.ndarray, b: np.ndarray | None) -> bool:
     return b is not None and a.shape == b.shape and bool(np.array_equal(a, b))
 
@@ -343,7 +363,10 @@ class Renderer:
             ) from None
         self.size = size
         ctx = self.ctx
-        self.geometry = ctx.program(vertex_shader=_GEOMETRY_VS, fragment_shader=_GEOMETRY_FS)
+        # One lit program per number of practicals, compiled when a scene first needs it:
+        # llvmpipe pays for a loop over a uniform count even when the count is 0.
+        self._geometry_programs: dict[int, moderngl.Program] = {}
+        self.geometry = self._geometry_program(0)
         self.sky = ctx.program(vertex_shader=_SKY_VS, fragment_shader=_SKY_FS)
         self.fxaa = ctx.program(vertex_shader=_FULLSCREEN_VS, fragment_shader=_FXAA_FS)
         self.shadow = ctx.program(vertex_shader=_SHADOW_VS, fragment_shader=_SHADOW_FS)
@@ -351,7 +374,7 @@ class Renderer:
         # pixel is lit once, however many surfaces cover it.
         self.prepass = ctx.program(vertex_shader=_GEOMETRY_VS, fragment_shader=_SHADOW_FS)
         self.bones = ctx.buffer(reserve=MAX_BONES * 64)
-        for program in (self.geometry, self.shadow, self.prepass):
+        for program in (self.shadow, self.prepass):
             program["Bones"].binding = 0
         self.empty = ctx.vertex_array(self.sky, [])
         self.fxaa_vao = ctx.vertex_array(self.fxaa, [])
@@ -373,14 +396,17 @@ class Renderer:
         # The colour targets need no clearing: geometry or sky writes every pixel of them.
         self.depth_fbo = ctx.framebuffer(depth_attachment=depth)
         self.aa_fbo = ctx.framebuffer([antialiased])
-        # The set's shadows are drawn once per scene, the cast's every frame: a million
-        # texels of the whole set a frame cost more than the rest of the frame.
-        self.shadow_maps = []
-        for _ in range(2):
-            texture = ctx.depth_texture((SHADOW_SIZE, SHADOW_SIZE))
-            texture.compare_func = "<="
-            texture.filter = (moderngl.LINEAR, moderngl.LINEAR)
-            self.shadow_maps.append((texture, ctx.framebuffer(depth_attachment=texture)))
+        # The set's shadows are drawn once per scene, into a map of their own: a million
+        # texels of the whole set a frame cost more than the rest of the frame. When the
+        # cast moves, that map is copied (a fraction of a millisecond) and the cast drawn
+        # over the copy, so the lit pass reads one map, not two.
+        self.set_shadow = ctx.framebuffer(
+            depth_attachment=ctx.depth_texture((SHADOW_SIZE, SHADOW_SIZE))
+        )
+        self.shadow_map = ctx.depth_texture((SHADOW_SIZE, SHADOW_SIZE))
+        self.shadow_map.compare_func = "<="
+        self.shadow_map.filter = (moderngl.LINEAR, moderngl.LINEAR)
+        self.shadow_fbo = ctx.framebuffer(depth_attachment=self.shadow_map)
         self.fxaa["texel"].value = (1.0 / size[0], 1.0 / size[1])
 
         width, height = size
@@ -396,6 +422,17 @@ class Renderer:
         self._lighting: Lighting | None = None
         self._cast_bones: np.ndarray | None = None
         """The bones the cast's shadow map was last drawn with (None: not drawn since load)."""
+
+    def _geometry_program(self, practicals: int) -> moderngl.Program:
+        if practicals not in self._geometry_programs:
+            program = self.ctx.program(
+                vertex_shader=_GEOMETRY_VS,
+                fragment_shader=_GEOMETRY_FS.replace("{practicals}", str(practicals)),
+            )
+            program["Bones"].binding = 0
+            program["shadow"].value = 1
+            self._geometry_programs[practicals] = program
+        return self._geometry_programs[practicals]
 
     def load(
         self, vertices: np.ndarray, indices: np.ndarray, lighting: Lighting, static: int
@@ -415,6 +452,7 @@ class Renderer:
         vbo = self.ctx.buffer(np.ascontiguousarray(vertices, dtype=np.float32).tobytes())
         ibo = self.ctx.buffer(np.ascontiguousarray(indices, dtype=np.uint32).tobytes())
         self._buffers = [vbo, ibo]
+        self.geometry = self._geometry_program(min(len(lighting.practicals), MAX_PRACTICALS))
         self.vao = self.ctx.vertex_array(
             self.geometry, [(vbo, VERTEX_FORMAT, *VERTEX_ATTRIBUTES)], ibo, index_element_size=4
         )
@@ -432,11 +470,10 @@ class Renderer:
         self._cast_bones = None
         self._set_lighting(lighting)
         if any(lighting.sun_colour):
-            _, fbo = self.shadow_maps[0]
             self.bones.write(np.eye(4, dtype=np.float32).tobytes())  # bone 0: the set's
             self.bones.bind_to_uniform_block(0)
-            fbo.use()
-            fbo.clear(depth=1.0)
+            self.set_shadow.use()
+            self.set_shadow.clear(depth=1.0)
             self.ctx.enable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
             self.ctx.front_face = "ccw"
             self.shadow_vao.render(vertices=3 * static)
@@ -449,15 +486,9 @@ class Renderer:
         g["sky_colour"].value = lighting.sky_colour
         g["ground_colour"].value = lighting.ground_colour
         practicals = lighting.practicals[:MAX_PRACTICALS]
-        g["practical_count"].value = len(practicals)
         if practicals:
-            padded = [*practicals, *[((0.0, 0.0, 0.0), (0.0, 0.0, 0.0))] * MAX_PRACTICALS]
-            g["practical_position"].write(
-                np.array([p for p, _ in padded[:MAX_PRACTICALS]], np.float32).tobytes()
-            )
-            g["practical_colour"].write(
-                np.array([c for _, c in padded[:MAX_PRACTICALS]], np.float32).tobytes()
-            )
+            g["practical_position"].write(np.array([p for p, _ in practicals], np.float32))
+            g["practical_colour"].write(np.array([c for _, c in practicals], np.float32))
         g["exposure"].value = lighting.exposure
         g["fog_colour"].value = lighting.fog_colour
         g["fog_density"].value = lighting.fog_density
@@ -503,9 +534,8 @@ class Renderer:
         # the frames of a dialogue scene) keeps last frame's map.
         if any(self._lighting.sun_colour) and not _same(bones, self._cast_bones):
             self._cast_bones = bones.copy()
-            _, fbo = self.shadow_maps[1]
-            fbo.use()
-            fbo.clear(depth=1.0)
+            _copy_depth(self.set_shadow, self.shadow_fbo, SHADOW_SIZE)
+            self.shadow_fbo.use()
             ctx.front_face = "ccw"
             moving = self._triangles - self._static
             if moving:
@@ -526,9 +556,7 @@ class Renderer:
         g["proj"].write(_gl(proj))
         g["inverse_near"].value = inverse_near
         g["depth_scale"].value = DEPTH_SCALE_M
-        for unit, (texture, _) in enumerate(self.shadow_maps, start=1):
-            texture.use(location=unit)
-        g["set_shadow"].value, g["cast_shadow"].value = 1, 2
+        self.shadow_map.use(location=1)
         self.vao.render()
         ctx.depth_func = "<"
         # The sky last, only where no geometry is: its triangle lies on the far plane, so
