@@ -35,6 +35,13 @@ from backlot.script.headings import _PARTS, Heading, dash_parts, split_heading
         ("INT. ATTIC", Heading("INT", "ATTIC", None, None)),
         ("FLASHBACK", Heading(None, "FLASHBACK", None, None)),
         ("INT. KITCHEN — NIGHT", Heading("INT", "KITCHEN", None, "NIGHT")),
+        # A continuity word after the time of day: the light is the time of day's.
+        ("INT. TENT - NIGHT - CONTINUOUS", Heading("INT", "TENT", None, "NIGHT")),
+        ("INT. TENT - RING - CONTINUOUS", Heading("INT", "TENT", "RING", "CONTINUOUS")),
+        ("EXT. MARSH - ANOTHER DAY", Heading("EXT", "MARSH", None, "DAY")),
+        ("INT. FLAT, LATER THAT EVENING", Heading("INT", "FLAT", None, "EVENING")),
+        ("EXT. DOCK - ONE NIGHT", Heading("EXT", "DOCK", None, "NIGHT")),
+        ("EXT. DOCK - LATER THAT DAY", Heading("EXT", "DOCK", None, "DAY")),
     ],
 )
 def test_split_heading(heading: str, expected: Heading) -> None:

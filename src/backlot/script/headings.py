@@ -55,6 +55,11 @@ TIME_OF_DAY: dict[str, str] = {
 }
 
 
+_CONTINUITY = frozenset({"CONTINUOUS", "LATER", "MOMENTS LATER", "SAME"})
+"""Vocabulary words that say when relative to the scene before, not what light it has."""
+# "LATER THAT EVENING", "ANOTHER DAY", "ONE NIGHT": the light is the last word's.
+_TIME_QUALIFIERS = re.compile(r"^(?:(?:LATER|EARLIER|THAT|THIS|ANOTHER|ONE|SAME) )+")
+
 # Time words outside the vocabulary that still name when, not where: kept verbatim.
 _RELATIVE_TIME = re.compile(r"\bLATER$|^SAME\b|^CONTINU|\bMORNING$|\bNIGHT$", re.IGNORECASE)
 
@@ -85,7 +90,10 @@ def normalize_time_of_day(word: str) -> str | None:
         return TIME_OF_DAY[key]
     key = _SPACES.sub(" ", _NOT_TIME_WORD.sub(" ", word.upper()).strip())
     key = key.removeprefix("THE ").removeprefix("NEXT ").removeprefix("FOLLOWING ")
-    return TIME_OF_DAY.get(key)
+    if key in TIME_OF_DAY:
+        return TIME_OF_DAY[key]
+    light = TIME_OF_DAY.get(_TIME_QUALIFIERS.sub("", key))
+    return light if light not in _CONTINUITY else None
 
 
 def dash_parts(text: str) -> list[str]:
@@ -142,6 +150,12 @@ def split_heading(heading: str) -> Heading:
         if "(" in last or "[" in last:
             last = _ASIDE.sub(" ", last).strip() or last
         known = normalize_time_of_day(last)
+        if known in _CONTINUITY and len(parts) >= 3:
+            # "NIGHT - CONTINUOUS": the scene runs on from the one before, and it is night.
+            light = normalize_time_of_day(parts[-2])
+            if light is not None and light not in _CONTINUITY:
+                known = light
+                parts.pop()
         if known is not None:
             time_of_day = known
             parts.pop()
