@@ -20,6 +20,7 @@ flip it), which turns the winding of front faces clockwise.
 from __future__ import annotations
 
 import ctypes
+import functools
 from dataclasses import dataclass
 
 import moderngl
@@ -317,21 +318,24 @@ def _light_view_proj(lighting: Lighting) -> np.ndarray:
 
 _GL_READ_FRAMEBUFFER, _GL_DRAW_FRAMEBUFFER = 0x8CA8, 0x8CA9
 _GL_DEPTH_BUFFER_BIT, _GL_NEAREST = 0x100, 0x2600
-_libgl: ctypes.CDLL | None = None
+
+
+@functools.cache
+def _gl_call() -> ctypes.CDLL:
+    """GL itself, for the two calls moderngl lacks (a depth blit, a flush). GLVND's libGL
+    exports every core entry point and dispatches it to the current context's driver, EGL
+    contexts included."""
+    return ctypes.CDLL("libGL.so.1")
 
 
 def _copy_depth(src: moderngl.Framebuffer, dst: moderngl.Framebuffer, size: int) -> None:
     """Copy a square depth attachment with glBlitFramebuffer: moderngl's
     `copy_framebuffer` copies colour only. Binds both framebuffers behind moderngl's back;
     the caller `use()`s the next one before drawing."""
-    global _libgl
-    if _libgl is None:
-        # GLVND's libGL exports every core entry point and dispatches it to the current
-        # context's driver, EGL contexts included.
-        _libgl = ctypes.CDLL("libGL.so.1")
-    _libgl.glBindFramebuffer(_GL_READ_FRAMEBUFFER, src.glo)
-    _libgl.glBindFramebuffer(_GL_DRAW_FRAMEBUFFER, dst.glo)
-    _libgl.glBlitFramebuffer(0, 0, size, size, 0, 0, size, size, _GL_DEPTH_BUFFER_BIT, _GL_NEAREST)
+    gl = _gl_call()
+    gl.glBindFramebuffer(_GL_READ_FRAMEBUFFER, src.glo)
+    gl.glBindFramebuffer(_GL_DRAW_FRAMEBUFFER, dst.glo)
+    gl.glBlitFramebuffer(0, 0, size, size, 0, 0, size, size, _GL_DEPTH_BUFFER_BIT, _GL_NEAREST)
 
 
 def _same(a: np.ndarray, b: np.ndarray | None) -> bool:
@@ -347,7 +351,9 @@ class Renderer:
     """An EGL context with its programs and targets at one image size.
 
     `load` uploads a scene's triangles (static set and skinned mannequins in one buffer);
-    `render` draws one frame from a camera with the bones' world matrices.
+    `render` draws one frame from a camera with the bones' world matrices and reads it
+    back. It is `draw` then `read`: a caller with work of its own per frame (encoding the
+    frame before) does it between the two, while llvmpipe's threads draw.
     """
 
     def __init__(self, size: tuple[int, int]) -> None:
@@ -506,18 +512,51 @@ class Renderer:
         bones: np.ndarray,
         inverse_near: float = INVERSE_NEAR_M,
     ) -> Frame:
-        """Draw one frame. `bones` is K×4×4 world matrices (bone 0 is the identity);
-        inverse depth is white at `inverse_near` metres and nearer."""
-        with self.ctx:
-            return self._render(cam_to_world, intrinsics, bones, inverse_near)
+        """Draw one frame and read it back: `draw`, then `read`."""
+        self.draw(cam_to_world, intrinsics, bones, inverse_near)
+        return self.read()
 
-    def _render(
+    def draw(
+        self,
+        cam_to_world: np.ndarray,
+        intrinsics: tuple[float, float, float, float],
+        bones: np.ndarray,
+        inverse_near: float = INVERSE_NEAR_M,
+    ) -> None:
+        """Start drawing one frame and return while the driver draws it (llvmpipe on its
+        own threads): the caller's work on the frame before overlaps it. `bones` is K×4×4
+        world matrices (bone 0 is the identity); inverse depth is white at `inverse_near`
+        metres and nearer. `read` waits for the frame; the next `draw` must follow it."""
+        with self.ctx:
+            self._draw(cam_to_world, intrinsics, bones, inverse_near)
+            _gl_call().glFlush()
+
+    def read(self) -> Frame:
+        """The frame last drawn, antialiased, once the driver has finished it. Its arrays
+        are reused by the next frame's read."""
+        with self.ctx:
+            # FXAA samples the beauty the lit pass writes, so the driver waits for that
+            # pass here: drawn in `draw`, it would keep the caller waiting there instead.
+            self.ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+            self.aa_fbo.use()
+            self.beauty_tex.use(location=0)
+            self.fxaa["image"].value = 0
+            self.fxaa_vao.render(moderngl.TRIANGLES, vertices=3)
+            beauty, normal, instance = self._rgb
+            self.aa_fbo.read_into(beauty, components=3)
+            self.fbo.read_into(normal, components=3, attachment=1)
+            self.fbo.read_into(instance, components=3, attachment=2)
+            self.fbo.read_into(self._depth, components=1, attachment=3, dtype="u2")
+            self.fbo.read_into(self._inverse, components=1, attachment=4)
+        return Frame(beauty, normal, instance, self._depth, self._inverse)
+
+    def _draw(
         self,
         cam_to_world: np.ndarray,
         intrinsics: tuple[float, float, float, float],
         bones: np.ndarray,
         inverse_near: float,
-    ) -> Frame:
+    ) -> None:
         if (
             self.vao is None
             or self.prepass_vao is None
@@ -566,20 +605,6 @@ class Renderer:
         self.sky["inverse_view_proj"].write(_gl(np.linalg.inv(proj @ view)))
         self.empty.render(moderngl.TRIANGLES, vertices=3)
         ctx.depth_func = "<"
-
-        ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
-        self.aa_fbo.use()
-        self.beauty_tex.use(location=0)
-        self.fxaa["image"].value = 0
-        self.fxaa_vao.render(moderngl.TRIANGLES, vertices=3)
-
-        beauty, normal, instance = self._rgb
-        self.aa_fbo.read_into(beauty, components=3)
-        self.fbo.read_into(normal, components=3, attachment=1)
-        self.fbo.read_into(instance, components=3, attachment=2)
-        self.fbo.read_into(self._depth, components=1, attachment=3, dtype="u2")
-        self.fbo.read_into(self._inverse, components=1, attachment=4)
-        return Frame(beauty, normal, instance, self._depth, self._inverse)
 
     def release(self) -> None:
         self.ctx.release()

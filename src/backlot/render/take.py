@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import wave
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ from backlot.camera.models import CharacterPath, Shot
 from backlot.fileio import atomic_write
 from backlot.render.contact_sheet import thumbnail_bytes
 from backlot.render.encode import PASS_FILES, PassWriter, TakeWriter, mix
-from backlot.render.gl import Renderer
+from backlot.render.gl import Frame, Renderer
 from backlot.render.openpose import OPENPOSE_ORDER, draw_openpose
 from backlot.render.overlay import burn_in, timecode
 from backlot.render.performance import Performance, level
@@ -158,6 +159,36 @@ def render_take(job: ShotJob, sample_rate: int) -> int:
         ) as take,
     ):
         drawn: tuple[np.ndarray, ...] = ()  # what the last frame drawn was drawn from
+        image = None  # the last frame read back
+        pending: _Pending | None = None  # read back (or held still), not yet written
+
+        def write(done: _Pending) -> None:
+            if done.camera is None:
+                # Camera and cast hold still (half the frames of a film): the picture is
+                # the last one again, and every pass codec is intra-only, so the passes
+                # repeat its packets rather than draw and encode it anew.
+                passes.write({})
+            else:
+                pose = draw_openpose(job.size, *_keypoints(done.people, *done.camera, job.size))
+                passes.write(
+                    {
+                        "beauty": done.image.beauty,
+                        "depth": done.image.depth,
+                        "inverse_depth": done.image.inverse_depth,
+                        "normal": done.image.normal,
+                        "instance": done.image.instance,
+                        "pose": pose,
+                    }
+                )
+            if done.frame == thumbnail_frame:
+                thumbnail = thumbnail_bytes(done.image.beauty, min(320, width))
+                atomic_write(folder / THUMBNAIL_FILE, thumbnail)
+            beauty = done.image.beauty
+            if job.burn_in:
+                clock = f"{job.setup.number}  {timecode(done.frame, fps)}"
+                beauty = burn_in(beauty, lens, clock, _spoken(job.speech, done.frame))
+            take.write(beauty)
+
         for frame in range(shot.start_frame, shot.start_frame + shot.frames):
             people = []
             for character, rig in rigs:
@@ -176,39 +207,35 @@ def render_take(job: ShotJob, sample_rate: int) -> int:
                 people.append(rig.joint_array(state)[openpose_index])
             position, target, focal = camera_at(shot, frame)
             view = (np.array([*position, *target, focal]), bones, *people)
-            if _same_view(view, drawn):
-                # Camera and cast hold still (half the frames of a film): the picture is
-                # the last one again, and every pass codec is intra-only, so the passes
-                # repeat its packets rather than draw and encode it anew.
-                passes.write({})
-            else:
+            camera = None
+            if not _same_view(view, drawn):
                 drawn = tuple(a.copy() for a in view)
-                cam_to_world = look_at(position, target)
-                k = intrinsics(focal, job.sensor_mm, job.size)
-                image = renderer.render(cam_to_world, k, bones, 0.5 * subject_m)
-                pose = draw_openpose(job.size, *_keypoints(people, cam_to_world, k, job.size))
-                passes.write(
-                    {
-                        "beauty": image.beauty,
-                        "depth": image.depth,
-                        "inverse_depth": image.inverse_depth,
-                        "normal": image.normal,
-                        "instance": image.instance,
-                        "pose": pose,
-                    }
-                )
-            if frame == thumbnail_frame:
-                thumbnail = thumbnail_bytes(image.beauty, min(320, width))
-                atomic_write(folder / THUMBNAIL_FILE, thumbnail)
-            beauty = image.beauty
-            if job.burn_in:
-                clock = f"{job.setup.number}  {timecode(frame, fps)}"
-                beauty = burn_in(beauty, lens, clock, _spoken(job.speech, frame))
-            take.write(beauty)
+                camera = look_at(position, target), intrinsics(focal, job.sensor_mm, job.size)
+                renderer.draw(*camera, bones, 0.5 * subject_m)
+            # The frame before is written while the driver draws this one.
+            if pending is not None:
+                write(pending)
+            if camera is not None:
+                image = renderer.read()
+            assert image is not None  # the first frame is always drawn
+            pending = _Pending(frame, image, people, camera)
+        if pending is not None:
+            write(pending)
     atomic_write(folder / LEGEND_FILE, json.dumps(geometry.legend, indent=1, sort_keys=True))
     stamp = {"inputs": job.digest(), "take": job.take, "frames": shot.frames}
     atomic_write(folder / STAMP_FILE, json.dumps(stamp, indent=1))
     return shot.frames
+
+
+@dataclass
+class _Pending:
+    """A frame read back (or held still: no camera) whose passes and take are not written."""
+
+    frame: int
+    image: Frame
+    people: list[np.ndarray]
+    camera: tuple[np.ndarray, tuple[float, float, float, float]] | None
+    """Camera-to-world and intrinsics of a frame drawn; None for one held still."""
 
 
 def _same_view(view: tuple[np.ndarray, ...], drawn: tuple[np.ndarray, ...]) -> bool:
