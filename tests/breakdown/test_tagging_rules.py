@@ -33,6 +33,22 @@ def tags(action: str, *, dialogue: str = "") -> set[tuple[str, str]]:
         ("A deep DRUM ROLL begins.", "drum roll"),
         ("The crowd APPLAUDS.", "applause"),
         ("Two men STOMPING on the boards.", "stomp"),
+        # A sound of something is named with its source; a verb in capitals after "hear"
+        # is the sound itself.
+        ("The WHIRR of cicadas grows.", "cicada whirr"),
+        ("The sound of a car's engine is heard.", "engine"),
+        ("We can hear the fabric TEAR.", "tear"),
+        # Loud verbs in lower case, a sound verb in capitals before a thing, several-word
+        # sounds without an article, and the names sound editors log.
+        ("Windows shatter.", "shatter"),
+        ("A tiny charge detonates, snapping it like a string.", "detonation"),
+        ("A tiny charge detonates, snapping it like a string.", "snap"),
+        ("The dog bounds off, SMASHING DOWN THREE CARS.", "smash"),
+        ("Maya KICKS the bottle from his hand.", "kick"),
+        ("KEYS in the lock.", "key in lock"),
+        ("The guns erupt with a torrent of machine gun fire!", "machine gun fire"),
+        ("LAUGHTER in the hallway.", "laugh"),
+        ("Customers are shooting with rifles. Maya dodges four SHOTS.", "gunshot"),
     ],
 )
 def test_sounds_from_what_the_prose_says(action: str, expected: str) -> None:
@@ -49,12 +65,64 @@ def test_sounds_from_what_the_prose_says(action: str, expected: str) -> None:
         ("Joe stands in cheap black shoes.", C.WARDROBE, "shoe"),
         ("A man whose expensive suit gleams.", C.WARDROBE, "suit"),
         ("Jing pulls out her eyeglasses.", C.WARDROBE, "eyeglasses"),
+        ("Maya takes off her rain coat.", C.WARDROBE, "raincoat"),
+        ("His trouser legs catch on the barbs.", C.WARDROBE, "trousers"),
+        ("Joe crosses the thorns in his bare feet.", C.WARDROBE, "barefoot"),
+        ("What remains of his clothes are ragged.", C.WARDROBE, "clothes"),
+        ("Maya, very pregnant, sits down.", C.WARDROBE, "pregnancy pad"),
+        ("Maya pulls on a pair of leather racing gloves.", C.WARDROBE, "glove"),
+        # Practical effects by the names the effects crew orders them under.
+        ("Maya comes in drenched.", C.SPECIAL_EFFECTS, "wet-down"),
+        ("Shafts of sunlight cut through the barn.", C.SPECIAL_EFFECTS, "haze"),
+        ("The ground starts to shake.", C.SPECIAL_EFFECTS, "ground shake"),
+        ("Another lightning FLASH.", C.SPECIAL_EFFECTS, "lightning"),
+        ("TIRES SMOKE as the car peels out.", C.SPECIAL_EFFECTS, "tire smoke"),
+        ("A tiny shaped charge is taped to the cable.", C.SPECIAL_EFFECTS, "shaped charge"),
+        ("Broken bits of everything fly everywhere.", C.SPECIAL_EFFECTS, "debris"),
+        # What breaks on camera is a breakaway: a subject that breaks, a thing smashed.
+        ("The chain finally breaks.", C.SPECIAL_EFFECTS, "breakaway chain"),
+        ("The door falls in, SMASHING a small table.", C.SPECIAL_EFFECTS, "breakaway table"),
+        ("The cars break through the retaining wall.", C.SPECIAL_EFFECTS, "breakaway wall"),
+        ("A rock crashes through the window.", C.SPECIAL_EFFECTS, "breakaway glass"),
+        ("Windows shatter.", C.SPECIAL_EFFECTS, "breakaway glass"),
     ],
 )
 def test_effects_and_clothes_from_what_the_prose_says(
     action: str, category: Category, name: str
 ) -> None:
     assert (category.value, name) in tags(action)
+
+
+@pytest.mark.parametrize(
+    ("action", "not_expected"),
+    [
+        ("VARIOUS SHOTS: the town at dusk.", "gunshot"),  # camera shots, no firearm
+        ("The blow knocks the birds down.", "knock"),
+        ("Its jaws snapping at his throat.", "snap"),
+        ("We hear a PIANO playing inside.", "piano playing"),  # music, not an effect
+        ("We hear the wood CRACKING.", "wood cracking"),
+        ("The sound of a car's engine is heard.", "car"),
+        ("The phone RINGS. It keeps RINGING.", "ringing"),  # one sound, "phone ring"
+        ("Maya hears a voice coming from the hall.", "voice coming"),  # dialogue
+    ],
+)
+def test_what_is_not_a_sound(action: str, not_expected: str) -> None:
+    assert (C.SOUND.value, not_expected) not in tags(action)
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "Bursting through the doors, Maya runs in.",  # the doors open
+        "The cart crashes into the back wall.",  # a hit, nothing breaks
+        "Maya breaks the news to him.",  # nothing breakable
+    ],
+)
+def test_what_is_not_a_breakaway(action: str) -> None:
+    assert not any(
+        category == C.SPECIAL_EFFECTS.value and name.startswith("breakaway")
+        for category, name in tags(action)
+    )
 
 
 def test_gunfire_needs_a_firearm_and_a_shot_fired() -> None:
@@ -91,10 +159,60 @@ def test_a_ringing_phone_is_a_sound_and_a_prop() -> None:
         ("The room is littered with art supplies and canvasses.", "canvas"),
         ("Maya reaches for a pen and paper.", "paper"),
         ("Maya bumps her coffee mug.", "coffee mug"),
+        ("She sets the cups on coasters.", "coaster"),  # a bare plural after a preposition
     ],
 )
 def test_props_without_an_article(action: str, prop: str) -> None:
     assert (C.PROPS.value, prop) in tags(action)
+
+
+@pytest.mark.parametrize(
+    ("action", "prop"),
+    [
+        # Money, paper, pictures and devices by the one name a props list uses.
+        ("Maya counts five dollars.", "money"),
+        ("Maya finds a little cash inside.", "money"),
+        ("Even some dimes and pennies.", "coin"),
+        ("Maya grabs the page from the tray.", "paper"),
+        ("Maya looks at the photo.", "picture"),
+        ("Maya picks up the remote.", "remote control"),
+        ("Maya disconnects her chute.", "parachute"),
+        ("Maya picks up a stone.", "rock"),
+        # A determiner two describing words back still makes a thing of the noun.
+        ("Maya finds a single deposit envelope.", "envelope"),
+        # Cups first and a coffee cup later are one thing, by its fuller name.
+        ("Maya pours two cups. She drops her coffee cup.", "coffee cup"),
+    ],
+)
+def test_props_by_their_usual_names(action: str, prop: str) -> None:
+    assert (C.PROPS.value, prop) in tags(action)
+
+
+@pytest.mark.parametrize(
+    ("action", "not_a_prop"),
+    [
+        ("Maya plugs in the photo printer.", "picture"),  # a noun before a noun describes it
+        ("A torch song plays.", "torch"),
+        ("The camera pans across the room.", "camera"),  # the camera filming the scene
+        ("Maya smiles into the camera.", "camera"),
+        ('The note says "Bring the money".', "money"),  # words in quotes are written or said
+        ("Another lightning FLASH.", "flash"),  # the end of the term "lightning flash"
+        ("Maya pulls on a pair of leather racing gloves.", "glove"),  # worn: wardrobe
+        ("Maya swings the crowbar.", "crowbar"),  # a weapon: the armorer's
+        ("He knocks him out with a right hook.", "hook"),
+        ("The SCREEN DOOR slides open.", "screen door"),  # the set, not a prop
+        ("The Key to the City hangs on a chain. The silver key falls.", "key"),
+        ("Maya pours two cups. She drops her coffee cup.", "cup"),
+    ],
+)
+def test_what_is_not_a_prop(action: str, not_a_prop: str) -> None:
+    assert (C.PROPS.value, not_a_prop) not in tags(action)
+
+
+def test_a_name_and_a_verb_in_capitals_is_a_sound_not_a_prop() -> None:
+    found = tags("Maya WHISTLES.", dialogue="MAYA\nHi.\n")
+    assert (C.SOUND.value, "whistle") in found
+    assert (C.PROPS.value, "whistle") not in found
 
 
 def test_words_that_are_acts_or_verbs_are_not_props() -> None:
@@ -145,6 +263,27 @@ def test_vehicles_by_make_and_model() -> None:
     assert second == {"landcruiser"}
     assert third == {"gti"}
     assert vehicles_of("EXT. ROAD - DAY\n\nA ford crosses the river. A dodge.\n") == [set()]
+
+
+def test_vehicles_by_make_and_kind_and_the_one_named() -> None:
+    script = (
+        "EXT. OVERLOOK - DAY\n\nAn old Mazda pickup is parked on the hill.\n\n"
+        "EXT. UNDER THE MAZDA - DAY\n\nA charge hangs under THE MAZDA.\n\n"
+        "EXT. PARKING LOT - DAY\n\nWill reaches the Chevrolet.\n\nAT THE CAR\n\n"
+        "Will opens the door.\n\n"
+        "EXT. OLD TRAIN STATION - DAY\n\nKate waits.\n\n"
+        "INT. ARMY AIRPLANE - NIGHT\n\nEdward jumps from the plane.\n"
+    )
+    # A make with a kind after it names the vehicle, and the make alone later means it;
+    # "the car" where one vehicle is named is that one; a station is no train; an
+    # airplane is a plane.
+    assert vehicles_of(script) == [
+        {"mazda pickup"},
+        {"mazda pickup"},
+        {"chevrolet"},
+        set(),
+        {"plane"},
+    ]
 
 
 def test_a_thing_word_before_a_determiner_is_a_verb() -> None:

@@ -103,6 +103,16 @@ class Match(NamedTuple):
     last: int
 
 
+class Breakaways(NamedTuple):
+    """What breaks on camera (data/lexicon.toml [breakaway])."""
+
+    subject_verbs: frozenset[str]
+    object_verbs: frozenset[str]
+    particles: frozenset[str]
+    things: frozenset[str]
+    glass: frozenset[str]
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Terms per category, their canonical names, and a few word lists the rules need."""
@@ -114,16 +124,28 @@ class Lexicon:
     prose_sound_verbs: frozenset[str]
     ambiguous_wardrobe: frozenset[str]
     worn_or_held: frozenset[str]
+    dressing: frozenset[tuple[str, str]]
+    """Verbs of dressing with their particle, or "" for none: ("pull", "on"), ("don", "")."""
     terms: dict[Category, frozenset[str]]
     category_aliases: dict[Category, dict[str, str]]
     firearms: frozenset[str]
     firing_verbs: frozenset[str]
     trigger_verbs: frozenset[str]
+    gunshot_nouns: frozenset[str]
+    """Sound terms that are gunshots only in a scene with a firearm ("SHOTS")."""
+    not_sound_before: dict[str, frozenset[str]]
+    """Sound verb → words after it that make it a push or a mood ("knocks him down")."""
     take_idioms: frozenset[str]
+    breakaway: Breakaways
+    film_camera_words: frozenset[str]
+    film_camera_verbs: frozenset[str]
+    film_camera_before: frozenset[str]
     vehicle_make: re.Pattern[str]
     """Any make of vehicle, in any case (the tagger wants its capital)."""
     makes_alone: frozenset[str]
     """Makes that name a vehicle without a model after them."""
+    generic_vehicles: frozenset[str]
+    """Words for a vehicle of any make ("the car"), which may be one named before."""
 
     def name_in(self, category: Category, name: str) -> str:
         """What `category`'s department calls `name` ("phone" is a "phone ring" in sound)."""
@@ -190,6 +212,10 @@ def load_lexicon() -> Lexicon:
                 category_aliases.get(category, {}).get(term) or aliases.get(term) or " ".join(key)
             )
             entries.setdefault(key, {}).setdefault(category, name)
+    for phrase in data["no_tag"]["terms"]:
+        # Matched as no category, so that its words tag nothing ("train station").
+        *head, last = phrase.split()
+        entries.setdefault((*head, singular(last)), {})
     by_first: dict[str, list[tuple[tuple[str, ...], tuple[Category, ...], tuple[str, ...]]]] = {}
     for words, named in entries.items():
         ordered = tuple(c for c in Category if c in named)
@@ -203,12 +229,26 @@ def load_lexicon() -> Lexicon:
         prose_sound_verbs=frozenset(data["prose_verbs"]["sound"]),
         ambiguous_wardrobe=frozenset(data["needs_determiner"]["wardrobe"]),
         worn_or_held=frozenset(data["worn_or_held"]["wardrobe"]),
+        dressing=frozenset(
+            (verb, particle)
+            for phrase in data["worn_or_held"]["dressing"]
+            for verb, particle in [(*phrase.split(), "")[:2]]
+        ),
         terms=terms,
         category_aliases=category_aliases,
         firearms=frozenset(data["gunfire"]["firearms"]),
         firing_verbs=frozenset(data["gunfire"]["verbs"]),
         trigger_verbs=frozenset(data["gunfire"]["trigger_verbs"]),
+        gunshot_nouns=frozenset(data["gunfire"]["nouns"]),
+        not_sound_before={
+            verb: frozenset(words) for verb, words in data["not_sound_before"].items()
+        },
         take_idioms=frozenset(data["idioms"]["take"]),
+        breakaway=Breakaways(**{key: frozenset(words) for key, words in data["breakaway"].items()}),
+        film_camera_words=frozenset(data["film_camera"]["words"]),
+        film_camera_verbs=frozenset(data["film_camera"]["verbs"]),
+        film_camera_before=frozenset(data["film_camera"]["before"]),
         vehicle_make=phrase_pattern([*makes["makes"], *makes["needs_model"]]),
         makes_alone=frozenset(makes["makes"]),
+        generic_vehicles=frozenset(makes["generic"]),
     )

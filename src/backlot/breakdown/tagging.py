@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Set
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from backlot.breakdown.lexicon import (
     Lexicon,
@@ -35,6 +36,11 @@ DETERMINERS = NUMBERS | frozenset(
     "a an the his her their its my your our whose this that these those some another one "
     "several few many each every".split()
 )
+# Determiners that open a noun phrase however long ("a single deposit envelope"); "that"
+# three words back is more often a clause ("that look like horns").
+ARTICLES = NUMBERS | frozenset("a an the his her their its my your our whose".split())
+# Determiners of a thing already known: "the car", "her truck".
+DEFINITE = frozenset("the his her their its my your our".split())
 QUANTIFIERS = NUMBERS | frozenset(
     "dozen dozens hundreds thousands several many few some other more crowds".split()
 )
@@ -44,6 +50,7 @@ TITLES = frozenset(
 )
 _INTRO = re.compile(r"\s*\((?:\d|[a-z]*\s*\d|late|early|mid|teen|twent|thirt|fort|fift|sixt)")
 _AGE = re.compile(r"\(\s*(\d{1,2})\b")
+_OF = re.compile(r"\s+of\s", re.IGNORECASE)
 # Lexicon categories that only count in capitals or camera directions: the words are too
 # common in running prose ("tracking the suspect", "a dolly of a girl").
 CAPS_ONLY = frozenset({C.SPECIAL_EQUIPMENT, C.MECHANICAL_EFFECTS})
@@ -53,14 +60,21 @@ NEEDS_DETERMINER = frozenset({C.PROPS, C.SET_DRESSING, C.SOUND})
 # Categories whose terms are nouns: after a subject the same word is a verb ("Mike steams").
 NOUN_ONLY = frozenset({C.PROPS, C.SET_DRESSING, C.SOUND, C.SPECIAL_EFFECTS})
 THINGS = frozenset({C.PROPS, C.SET_DRESSING, C.VEHICLES})
+# Things handled or worn: a noun before another noun only describes it ("a photo printer",
+# "a torch song", "the coat rack").
+HELD = frozenset({C.PROPS, C.SET_DRESSING, C.WARDROBE})
 # Words before a name in capitals that introduce a character: "This is COLOSSUS."
 NAMING = frozenset({"is", "named", "called"})
 # Words that name a sound, for the phrases that say what made it.
 SOUND_NOUNS = frozenset({"sound", "sounds", "noise", "noises"})
 PLACE_WORDS = frozenset({"in", "from", "outside", "behind"})
+# Prepositions of place: a bare plural after one is a thing ("on coasters", "into boxes").
+LOCATIVES = frozenset("on onto into in from under beneath among inside".split())
 EVENTS = frozenset({C.SOUND, C.SPECIAL_EFFECTS})
 VOICES = frozenset({"voice", "whisper"})
 OBJECTS = frozenset("him her them me us you it".split())
+# Objects that are people: a sound verb done to one is a mood ("snaps her out of it").
+PEOPLE_OBJECTS = OBJECTS - {"it", "them"}
 PRONOUNS = frozenset("he she they it we i you who".split())
 WEARING = frozenset({"wearing", "wears", "wear", "in", "with", "dons", "sporting"})
 CROWD_WORDS = frozenset({"crowd", "mob", "audience", "congregation", "army"})
@@ -122,21 +136,45 @@ class SceneTags:
     tags: list[Tag] = field(default_factory=list)
     cast: list[str] = field(default_factory=list)
     minors: dict[str, tuple[int, str]] = field(default_factory=dict)
+    named_vehicles: set[str] = field(default_factory=set)
+    """Vehicles named by make or model here: where there is one, "the car" is that one."""
     _seen: set[tuple[Category, str]] = field(default_factory=set)
 
     def add(self, category: Category, name: str, line: int, evidence: str) -> None:
         key = (category, name)
         if key in self._seen or not name:
             return
-        # "the case" after "a METAL CASE" is the same thing.
-        if category is not C.CAST and any(
-            c is category and seen.endswith(" " + name) for c, seen in self._seen
-        ):
-            return
+        if category is not C.CAST:
+            # "the case" after "a METAL CASE" is the same thing; so is "a coffee cup" after
+            # "the cups", which then takes the fuller name. Background roles are told
+            # apart by their words ("soldier", "enemy soldier"), so they are not renamed.
+            for k, tag in enumerate(self.tags):
+                if tag.category is not category:
+                    continue
+                if _same_item(name, tag.name, category):
+                    return
+                if category is not C.EXTRAS and _same_item(tag.name, name, category):
+                    self._seen.discard((category, tag.name))
+                    self._seen.add(key)
+                    self.tags[k] = tag.model_copy(update={"name": name})
+                    return
         self._seen.add(key)
         self.tags.append(Tag(category=category, name=name, line=line, evidence=evidence))
         if category is C.CAST and name not in self.cast:
             self.cast.append(name)
+
+
+def _same_item(general: str, specific: str, category: Category) -> bool:
+    """Whether `general` names no more than `specific` does: its last words ("case" of
+    "metal case"), its head before a preposition ("key" of "key to the city"), or, for a
+    sound, one word that is its last word as a verb ("ringing" of "phone ring")."""
+    if specific.endswith(" " + general) or specific.split(" to ")[0].split(" of ")[0] == general:
+        return True
+    return (
+        category is C.SOUND
+        and " " not in general
+        and verb_base(general) == verb_base(specific.rsplit(" ", 1)[-1])
+    )
 
 
 # Cues spoken by a crowd ("VARIOUS TOWNFOLK", "ALL") are background, not a cast member.
@@ -196,13 +234,23 @@ def _model_word(word: str, number_next: bool) -> bool:
     return word.isdigit() or number_next or not word_classes(word.lower()) or not word.isupper()
 
 
-VehicleName = tuple[int, int, str | None, str]
-"""A make found in a text: (start, end, model or None, make)."""
+class VehicleName(NamedTuple):
+    """A make found in a text, with its model ("landcruiser") or the kind of vehicle the
+    text calls it ("pickup" of "a Mazda pickup") when one follows, in lower case."""
+
+    start: int
+    end: int
+    model: str | None
+    make: str
+    kind: str | None = None
+
+
+_KIND_WORD = re.compile(r"[ \t]+([a-z]+)\b")
 
 
 def vehicle_names(text: str, lexicon: Lexicon) -> list[VehicleName]:
-    """Makes of vehicle with a capital in `text`, each with its model when one follows:
-    (start, end, model or None, make), models in lower case."""
+    """Makes of vehicle with a capital in `text`, each with its model or kind when one
+    follows."""
     found = []
     for m in lexicon.vehicle_make.finditer(text):
         if not m.group()[0].isupper():
@@ -215,8 +263,11 @@ def vehicle_names(text: str, lexicon: Lexicon) -> list[VehicleName]:
             words.append(w.group(1).lower())
             end = w.end()
         make = " ".join(m.group().lower().split())
-        if words or make in lexicon.makes_alone:
-            found.append((m.start(), end, " ".join(words) or None, make))
+        kind = _KIND_WORD.match(text, end) if not words else None
+        if kind and singular(kind.group(1)) in lexicon.terms[C.VEHICLES]:
+            found.append(VehicleName(m.start(), kind.end(), None, make, singular(kind.group(1))))
+        elif words or make in lexicon.makes_alone:
+            found.append(VehicleName(m.start(), end, " ".join(words) or None, make))
     return found
 
 
@@ -228,6 +279,9 @@ class VehicleIndex:
     names: dict[str, list[VehicleName]]
     """Heading or action text → the makes in it (only texts that have one)."""
     models: re.Pattern[str] | None
+    kinds: dict[str, str]
+    """Make → its name with the one kind the script gives it ("mazda" → "mazda pickup"),
+    for the later mentions by make alone ("THE MAZDA")."""
 
     @classmethod
     def of(cls, scenes: list[Scene], lexicon: Lexicon) -> VehicleIndex:
@@ -237,22 +291,40 @@ class VehicleIndex:
                 kind, text = element.type, element.text
                 if kind in (ElementType.SCENE_HEADING, ElementType.ACTION) and text not in names:
                     names[text] = vehicle_names(text, lexicon)
-        models = {model for found in names.values() for _, _, model, _ in found if model}
+        models = {v.model for found in names.values() for v in found if v.model}
+        kinds: dict[str, set[str]] = {}
+        for found in names.values():
+            for v in found:
+                if v.kind:
+                    kinds.setdefault(v.make, set()).add(v.kind)
         return cls(
             {text: found for text, found in names.items() if found},
             phrase_pattern(sorted(models)) if models else None,
+            {make: f"{make} {kind}" for make, (kind, *more) in kinds.items() if not more},
         )
+
+    def name_of(self, vehicle: VehicleName) -> str:
+        """The vehicle's name: its model, else its make and kind, as the script gives them."""
+        if vehicle.model:
+            return vehicle.model
+        if vehicle.kind:
+            return f"{vehicle.make} {vehicle.kind}"
+        return self.kinds.get(vehicle.make, vehicle.make)
 
 
 def _tag_vehicle_names(element: Element, vehicles: VehicleIndex, found: SceneTags) -> None:
     """Vehicles by make and model: named by the model where the script gives one."""
     text = element.text
-    for start, end, model, make in vehicles.names.get(text, ()):
-        found.add(C.VEHICLES, model or make, _line_of(element, start), text[start:end])
+    for vehicle in vehicles.names.get(text, ()):
+        start, end = vehicle.start, vehicle.end
+        name = vehicles.name_of(vehicle)
+        found.add(C.VEHICLES, name, _line_of(element, start), text[start:end])
+        found.named_vehicles.add(name)
     for m in vehicles.models.finditer(text) if vehicles.models else ():
         if m.group()[0].isupper():
             name = " ".join(m.group().lower().split())
             found.add(C.VEHICLES, name, _line_of(element, m.start()), m.group())
+            found.named_vehicles.add(name)
 
 
 def tag_scene(
@@ -296,6 +368,10 @@ def _tag_heading(heading: Element, scene: Scene, lexicon: Lexicon, found: SceneT
         for category, name in zip(match.categories, match.names, strict=True):
             if category in (C.VEHICLES, C.WEATHER):
                 found.add(category, name, heading.line, heading.text)
+
+
+# A quotation in action: a sign's words, a letter read out, a line said in passing.
+_QUOTE = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”")
 
 
 def _line_of(element: Element, offset: int) -> int:
@@ -357,16 +433,103 @@ def _tag_prose(
             i = last + 1
         else:
             i += 1
+    # Words in quotation marks are written on something or said: "You've won a million
+    # dollars" on a flyer is no money.
+    quotes = [m.span() for m in _QUOTE.finditer(text)]
+    taken.update(k for k, t in enumerate(tokens) if any(a < t.start < b for a, b in quotes))
     if armed:
         _tag_gunfire(element, tokens, taken, lexicon, found)
     if caps:
         _tag_capitals(element, tokens, taken, cast, lexicon, found)
-    _tag_sound_verbs(element, tokens, taken, lexicon, found)
+    verbs = _tag_sound_verbs(element, tokens, taken, lexicon, found)
     _tag_sound_phrases(element, tokens, taken, lexicon, found)
     for match in lexicon.find(tokens):
         if any(k in taken for k in range(match.first, match.last + 1)):
             continue
-        _tag_match(element, tokens, match, taken, lexicon, found)
+        _tag_match(element, tokens, match, taken, lexicon, found, verbs=verbs, armed=armed)
+    _tag_breakaways(element, tokens, lexicon, found)
+
+
+def _tag_breakaways(
+    element: Element, tokens: list[Token], lexicon: Lexicon, found: SceneTags
+) -> None:
+    """Things broken on camera: "the chain finally breaks", "SMASHING a small table",
+    "break through the tiny retaining wall" (data/lexicon.toml [breakaway])."""
+    text = element.text
+    rules = lexicon.breakaway
+    for v, token in enumerate(tokens):
+        base = verb_base(token.lower)
+        thing = None
+        if base in rules.object_verbs:
+            start = v + 1
+            if start < len(tokens) and tokens[start].lower in rules.particles:
+                start += 1
+            if start < len(tokens) and not _punctuated(text, tokens, v, start):
+                thing = _phrase_head(text, tokens, start)
+        # The subject of an inflected verb ("breaks", or a plural's "walls splinter"),
+        # past an adverb or two: "the chain finally breaks".
+        inflected = base != token.lower or (v > 0 and _s_form(tokens[v - 1].lower))
+        if thing is None and base in rules.subject_verbs and inflected:
+            k = v - 1
+            while k > 0 and v - k <= 2 and "ADV" in word_classes(tokens[k].lower):
+                k -= 1
+            if k >= 0 and not _sentence_break(text, tokens, k, v):
+                thing = k
+        if thing is None or not _breakable(tokens, thing, lexicon):
+            continue
+        noun = singular(tokens[thing].lower)
+        name = (
+            "glass"
+            if noun in rules.glass
+            else _singular_phrase(_compound_before(tokens, thing, rules.things))
+        )
+        line = _line_of(element, token.start)
+        span = text[min(token.start, tokens[thing].start) : max(token.end, tokens[thing].end)]
+        found.add(C.SPECIAL_EFFECTS, f"breakaway {name}", line, span)
+
+
+def _phrase_head(text: str, tokens: list[Token], i: int) -> int | None:
+    """The last noun of the noun phrase that opens at token i with a determiner ("a small
+    table", "the tiny retaining wall"), or None."""
+    if i >= len(tokens) or tokens[i].lower not in DETERMINERS:
+        return None
+    head = None
+    k = i + 1
+    # Up to four words, to the first mark (a comma, a full stop) or a word that is neither
+    # a noun nor describes one.
+    while k < len(tokens) and k - i <= 4 and not _punctuated(text, tokens, k - 1, k):
+        classes = word_classes(tokens[k].lower)
+        if "NOUN" in classes:
+            head = k
+        elif "ADJ" not in classes and not tokens[k].lower.endswith("ing"):
+            break
+        k += 1
+    return head
+
+
+def _punctuated(text: str, tokens: list[Token], a: int, b: int) -> bool:
+    """Anything but spaces between tokens a and b (a comma, a full stop, a line break)."""
+    return any(text[tokens[k].end : tokens[k + 1].start].strip(" ") for k in range(a, b))
+
+
+def _sentence_break(text: str, tokens: list[Token], a: int, b: int) -> bool:
+    return any(mark in text[tokens[a].end : tokens[b].start] for mark in ".!?;")
+
+
+def _breakable(tokens: list[Token], k: int, lexicon: Lexicon) -> bool:
+    """Token k is a thing that can break: a breakaway thing, a prop or set dressing."""
+    noun = singular(tokens[k].lower)
+    return noun in lexicon.breakaway.things or _term_ends_at(
+        tokens, k, lexicon, {C.PROPS, C.SET_DRESSING}
+    )
+
+
+def _compound_before(tokens: list[Token], k: int, things: Set[str]) -> str:
+    """The thing at token k with the word before it where the two are one thing ("door
+    frame"), else the word alone."""
+    if k and f"{tokens[k - 1].lower} {singular(tokens[k].lower)}" in things:
+        return f"{tokens[k - 1].lower} {tokens[k].lower}"
+    return tokens[k].lower
 
 
 def _tag_match(
@@ -376,21 +539,39 @@ def _tag_match(
     taken: set[int],
     lexicon: Lexicon,
     found: SceneTags,
+    *,
+    verbs: Set[int],
+    armed: bool,
 ) -> None:
-    """One lexicon term in prose: each of its categories where the words read as that."""
+    """One lexicon term in prose: each of its categories where the words read as that.
+
+    `verbs` are the tokens already read as sound verbs ("Windows shatter"): their noun
+    readings are spent, but an effect they name still counts.
+    """
     text = element.text
     first, last = tokens[match.first], tokens[match.last]
     shouted = all(tokens[k].text.isupper() for k in range(match.first, match.last + 1))
     evidence = text[first.start : last.end]
     line = _line_of(element, first.start)
     before = tokens[match.first - 1].lower if match.first else ""
-    # A bare plural after a verb is a thing ("counts banknotes"); after a noun it is
-    # more likely a verb itself ("rain hammers").
-    plural = singular(last.lower) != last.lower and before.endswith(("s", "ed", "ing"))
+    # A bare plural after a verb or a preposition is a thing ("counts banknotes", "sets
+    # them on coasters"); after a noun it is more likely a verb itself ("rain hammers").
+    plural = singular(last.lower) != last.lower and (
+        before.endswith(("s", "ed", "ing")) or before in LOCATIVES
+    )
     # After its subject a word is a verb: "Mike steams", "he sweats". A sound verb after a
     # voice or with a person as its object is not an effect: "a voice booms", "the hall
     # snaps him out of it".
     after_subject = not shouted and (match.first - 1 in taken or before in PRONOUNS)
+    # In capitals after a name, an -s word is the name's verb: "Edward WHISTLES" is a
+    # sound, not a whistle in hand ("Edward's WATCH" has a possessive between).
+    named_verb = (
+        shouted
+        and match.first - 1 in taken
+        and not text[tokens[match.first - 1].end : first.start].strip()
+        and _s_form(last.lower)
+        and "VERB" in word_classes(last.lower)
+    )
     after = tokens[match.last + 1].lower if match.last + 1 < len(tokens) else ""
     after_noun = (
         not shouted
@@ -402,9 +583,10 @@ def _tag_match(
             or after in OBJECTS
         )
     )
+    modifier = _modifies_next(text, tokens, match.last, lexicon)
     # A word with a determiner right after it is a verb: "RINGS THE DOORBELL", "ties his
     # shoe", "fires a shot".
-    verb_use = (
+    verb_use = match.first in verbs or (
         match.first == match.last
         and after in DETERMINERS
         and not text[last.end : tokens[match.last + 1].start].strip()
@@ -415,7 +597,20 @@ def _tag_match(
             continue
         if (after_subject and category in NOUN_ONLY) or (after_noun and category in EVENTS):
             continue
-        if verb_use and (category in NOUN_ONLY or category is C.WARDROBE):
+        if (named_verb or modifier) and category in HELD:
+            continue
+        if category is C.PROPS and (
+            C.WEAPONS in match.categories or _film_camera(tokens, match, lexicon)
+        ):
+            continue  # the armorer's, or the camera shooting the film
+        # A sound verb's effect still counts: "Windows shatter" is breakaway glass.
+        sound_verb_effect = match.first in verbs and category is C.SPECIAL_EFFECTS
+        if verb_use and (category in NOUN_ONLY or category is C.WARDROBE) and not sound_verb_effect:
+            continue
+        if category is C.SOUND and (
+            _pushed(tokens, match.last, lexicon)
+            or (not armed and singular(last.lower) in lexicon.gunshot_nouns)
+        ):
             continue
         if category is C.PROPS and _taken_not_held(tokens, match.first, lexicon):
             continue
@@ -427,13 +622,23 @@ def _tag_match(
             or plural
             or _determined(text, tokens, match.first)
             or (category is C.PROPS and _bare_thing(text, tokens, match.first, lexicon))
-            or (category is C.WARDROBE and _described(text, tokens, match.first))
+            or (category is C.WARDROBE and _described(text, tokens, match.first, lexicon))
+            # A sound of several words is a noun phrase: "KEYS in the lock", "a torrent of
+            # machine gun fire".
+            or (category is C.SOUND and match.last > match.first)
         ):
             continue
         if category is C.EXTRAS and not shouted and not _is_background(name, last, before, lexicon):
             continue
+        if (
+            category is C.VEHICLES
+            and len(found.named_vehicles) == 1
+            and before in DEFINITE
+            and last.lower in lexicon.generic_vehicles
+        ):
+            continue  # "the car" in a scene with one Chevrolet is the Chevrolet
         if category in (C.WARDROBE, C.PROPS) and name in lexicon.worn_or_held:
-            category = C.WARDROBE if _described(text, tokens, match.first) else C.PROPS
+            category = C.WARDROBE if _described(text, tokens, match.first, lexicon) else C.PROPS
         found.add(category, name, line, evidence)
         if category is C.SOUND and match.last > match.first:
             # "The phone rings": the sound's source is in hand too.
@@ -444,14 +649,46 @@ def _tag_match(
                     )
 
 
+def _modifies_next(text: str, tokens: list[Token], k: int, lexicon: Lexicon) -> bool:
+    """Token k modifies the noun after it: the next word, with only a space between, is a
+    thing of its own ("photo printer", "beer bottle") or a word that is only a noun
+    ("phone number"), and not a verb of the first ("the phone rings")."""
+    if k + 1 >= len(tokens) or text[tokens[k].end : tokens[k + 1].start] != " ":
+        return False
+    word = tokens[k + 1].lower
+    if tokens[k + 1].text.isupper() != tokens[k].text.isupper():
+        return False
+    classes = word_classes(word)
+    if _s_form(word) and "VERB" in classes:
+        return False
+    if _term_ends_at(tokens, k + 1, lexicon, HELD | {C.VEHICLES}) and not any(
+        m.first == 0 and m.last == 1 for m in lexicon.find(tokens[k : k + 2])
+    ):
+        return True
+    return set(classes) == {"NOUN"}
+
+
+def _film_camera(tokens: list[Token], match: Match, lexicon: Lexicon) -> bool:
+    """The camera filming the scene, not one in hand: "the camera pans", "into the camera"."""
+    if tokens[match.last].lower not in lexicon.film_camera_words:
+        return False
+    after = tokens[match.last + 1].lower if match.last + 1 < len(tokens) else ""
+    before = tokens[match.first - 2].lower if match.first >= 2 else ""
+    return verb_base(after) in lexicon.film_camera_verbs or before in lexicon.film_camera_before
+
+
 def _tag_sound_verbs(
     element: Element, tokens: list[Token], taken: set[int], lexicon: Lexicon, found: SceneTags
-) -> None:
-    """Sounds written as verbs in prose: "the phone rings", "everyone's shouting".
+) -> set[int]:
+    """Sounds written as verbs in prose: "the phone rings", "everyone's shouting"; the
+    tokens read so.
 
     A verb right after the sound's source ("Its SIREN wails") is that same sound; a word
-    after a determiner is a noun ("a ring"), left to the lexicon.
+    after a determiner is a noun ("a ring"), left to the lexicon. A verb with a person as
+    its object or a particle that makes it a push ("snaps him out of it", "knocks the
+    lamp over") is no sound.
     """
+    verbs: set[int] = set()
     for i, token in enumerate(tokens):
         if i in taken or token.text.isupper():
             continue
@@ -467,31 +704,67 @@ def _tag_sound_verbs(
             continue
         if _sound_term_ends_at(tokens, i, lexicon):
             continue
-        found.add(C.SOUND, base, _line_of(element, token.start), token.text)
-        taken.add(i)
+        following = tokens[i + 1].lower if i + 1 < len(tokens) else ""
+        if following in PEOPLE_OBJECTS or _pushed(tokens, i, lexicon):
+            continue
+        found.add(
+            C.SOUND, lexicon.name_in(C.SOUND, base), _line_of(element, token.start), token.text
+        )
+        verbs.add(i)
+    return verbs
+
+
+def _pushed(tokens: list[Token], i: int, lexicon: Lexicon) -> bool:
+    """Token i is a sound verb that its next word, or the word after its object, makes a
+    push or a mood: "knock down the birds", "knocking him down", "slams into the wall"."""
+    particles = lexicon.not_sound_before.get(verb_base(tokens[i].lower))
+    if not particles:
+        return False
+    ahead = [t.lower for t in tokens[i + 1 : i + 5]]
+    if ahead[:1] and ahead[0] in particles:
+        return True
+    # Past a pronoun ("knocking him down") or a short noun phrase ("knocks the lamp over").
+    for k, word in enumerate(ahead[1:], start=1):
+        if word in particles:
+            return all(
+                w in OBJECTS
+                or w in DETERMINERS
+                or "NOUN" in word_classes(w)
+                or "ADJ" in word_classes(w)
+                for w in ahead[:k]
+            )
+    return False
 
 
 def _tag_sound_phrases(
     element: Element, tokens: list[Token], taken: set[int], lexicon: Lexicon, found: SceneTags
 ) -> None:
     """Sounds the prose names by phrase: "the noise of the ENGINES", "the sound of the gun
-    cocking", "a SOUND in the hall", "Whirring sounds", "doesn't hear the phone", and a
-    sound verb whose subject is a thing ("the printer audibly snickers")."""
+    cocking", "the WHIRR of cicadas", "a SOUND in the hall", "Whirring sounds", "doesn't
+    hear the phone", and a sound verb whose subject is a thing ("the printer audibly
+    snickers")."""
+    text = element.text
     n = len(tokens)
     for i, token in enumerate(tokens):
         word = token.lower
         name = None
         if word in SOUND_NOUNS and i + 2 < n and tokens[i + 1].lower == "of":
-            name = _sound_source(tokens, i + 2)
+            name = _sound_source(text, tokens, i + 2, lexicon)
+        elif i + 2 < n and tokens[i + 1].lower == "of" and _names_a_sound(tokens, i, lexicon):
+            # "the WHIRR of cicadas" is the cicadas' whirr, as a sound editor logs it.
+            source = _sound_source(text, tokens, i + 2, lexicon)
+            name = f"{source} {verb_base(word)}" if source else None
         elif word in SOUND_NOUNS and i + 2 < n and tokens[i + 1].lower in PLACE_WORDS:
-            place = _sound_source(tokens, i + 2)
+            place = _sound_source(text, tokens, i + 2, lexicon)
             name = f"{place} noise" if place else None
         elif word in SOUND_NOUNS and i and tokens[i - 1].lower.endswith("ing"):
             name = lexicon.name_in(C.SOUND, verb_base(tokens[i - 1].lower))
         elif verb_base(word) == "hear" and i + 1 < n:
-            source = _sound_source(tokens, i + 1)
-            # "can't hear her voice": a voice is dialogue, not an effect.
-            if source and source not in VOICES:
+            source = _sound_source(text, tokens, i + 1, lexicon)
+            # "can't hear her voice": a voice is dialogue, not an effect; "hear a PIANO
+            # playing" is music.
+            heard = source.split()[0] if source else ""
+            if heard and heard not in VOICES and heard not in lexicon.terms[C.MUSIC]:
                 name = lexicon.name_in(C.SOUND, source)
         elif (
             i not in taken
@@ -500,7 +773,7 @@ def _tag_sound_phrases(
             and not _sound_term_ends_at(tokens, i, lexicon)
             and _thing_before(element.text, tokens, i, lexicon)
         ):
-            name = verb_base(word)
+            name = lexicon.name_in(C.SOUND, verb_base(word))
         if name:
             found.add(C.SOUND, name, _line_of(element, token.start), token.text)
 
@@ -533,24 +806,40 @@ def _sound_term_ends_at(tokens: list[Token], i: int, lexicon: Lexicon) -> bool:
     )
 
 
-def _sound_source(tokens: list[Token], i: int) -> str | None:
-    """The noun a sound comes from, at token i past any determiner and adjectives; with the
-    gerund after it ("the gun cocking" → "gun cocking")."""
+def _sound_source(text: str, tokens: list[Token], i: int, lexicon: Lexicon) -> str | None:
+    """The noun a sound comes from, at token i past any determiner, adjectives and
+    possessor ("a car's engine" → "engine"); with the gerund after it ("the gun cocking" →
+    "gun cocking"). None where a sound verb in capitals follows the noun ("hear the fabric
+    TEAR"): that verb is the sound, tagged as written."""
     n = len(tokens)
     while i < n and (tokens[i].lower in DETERMINERS or "NOUN" not in word_classes(tokens[i].lower)):
         if tokens[i].lower not in DETERMINERS and "ADJ" not in word_classes(tokens[i].lower):
             return None
         i += 1
+    while i + 1 < n and text[tokens[i].end : tokens[i + 1].start].startswith(("'s ", "’s ")):
+        i += 1
     if i >= n or tokens[i].lower in PRONOUNS:
         return None
     noun = singular(tokens[i].lower)
-    if (
-        i + 1 < n
-        and tokens[i + 1].lower.endswith("ing")
-        and "VERB" in word_classes(tokens[i + 1].lower)
-    ):
-        return f"{noun} {tokens[i + 1].lower}"
+    following = tokens[i + 1] if i + 1 < n else None
+    if following is None:
+        return noun
+    if _is_caps(following) and verb_base(following.lower) in lexicon.sound_verbs:
+        return None
+    if following.lower.endswith("ing") and "VERB" in word_classes(following.lower):
+        return f"{noun} {following.lower}"
     return noun
+
+
+def _names_a_sound(tokens: list[Token], i: int, lexicon: Lexicon) -> bool:
+    """Token i, after a determiner, is a sound by itself: a one-word sound term or a sound
+    verb in capitals ("the rumble", "the WHIRR")."""
+    word = tokens[i].lower
+    if not i or tokens[i - 1].lower not in DETERMINERS or word in SOUND_NOUNS:
+        return False
+    return (_is_caps(tokens[i]) and verb_base(word) in lexicon.sound_verbs) or any(
+        m.first == m.last and C.SOUND in m.categories for m in lexicon.find(tokens[i : i + 1])
+    )
 
 
 def _thing_before(text: str, tokens: list[Token], i: int, lexicon: Lexicon) -> bool:
@@ -607,7 +896,22 @@ def _tag_capitals(
             age = _AGE.match(after.lstrip())
             if age and int(age.group(1)) < 16:
                 found.minors[name[0] if name else words.upper()] = (line, words + after[:8])
-        elif not lexicon.find(run):
+        elif i and any(
+            m.first == 0 and m.last == j - i + 1 for m in lexicon.find(tokens[i - 1 : j + 1])
+        ):
+            # "lightning FLASH": the end of a term that starts before, left to the lexicon.
+            i = j + 1
+            continue
+        elif (known := lexicon.find(run)) and verb_base(run[0].lower) in lexicon.sound_verbs:
+            # "SMASHING DOWN THREE CARS": the sound before the thing the lexicon knows; and
+            # "KICKS the gun away", a sound besides the stunt the lexicon knows it for.
+            name = lexicon.name_in(C.SOUND, verb_base(run[0].lower))
+            if known[0].first > 0:
+                found.add(C.SOUND, name, line, run[0].text)
+                taken.add(i)
+            elif C.SOUND not in known[0].categories and not _pushed(tokens, i, lexicon):
+                found.add(C.SOUND, name, line, run[0].text)
+        elif not known:
             determined = _determined(text, tokens, i)
             kind = _classify_capitals(run, before, after, determined, lexicon)
             if kind is None:
@@ -638,6 +942,8 @@ def _classify_capitals(
         return C.SOUND, last
     base = verb_base(last)
     if base in lexicon.sound_verbs:
+        if before in DETERMINERS and _OF.match(after):
+            return None  # "the WHIRR of cicadas": named with its source by the phrase rule
         return C.SOUND, lexicon.name_in(C.SOUND, base)
     if singular(last) in PEOPLE:
         plural = before in QUANTIFIERS or singular(last) != last
@@ -652,17 +958,30 @@ def _classify_capitals(
 
 
 def _determined(text: str, tokens: list[Token], i: int) -> bool:
-    """A determiner stands before token i, at most one word earlier, in the same sentence."""
-    for back in (1, 2):
+    """A determiner stands before token i, in the same sentence: at most one word earlier,
+    or two when both describe it ("a single deposit envelope", "his Big Beef Burrito")."""
+    for back in (1, 2, 3):
         if i - back < 0:
             return False
         gap = text[tokens[i - back].end : tokens[i].start]
         if any(mark in gap for mark in ".!?;:\n"):
             return False
         # A possessive is a determiner too: "Edward's gold ring".
-        if tokens[i - back].lower in DETERMINERS or gap.startswith(("'s", "'S")):
+        word = tokens[i - back].lower
+        if gap.startswith(("'s", "'S")) or word in (DETERMINERS if back < 3 else ARTICLES):
             return True
+        if back == 2 and not (_describes(tokens[i - 1].lower) and _describes(tokens[i - 2].lower)):
+            return False
     return False
+
+
+def _describes(word: str) -> bool:
+    """A word that can stand between a determiner and its noun: an adjective or a noun,
+    not a verb's -s form ("the man holds envelopes")."""
+    classes = word_classes(word)
+    if word in DETERMINERS or (_s_form(word) and "VERB" in classes):
+        return False
+    return "ADJ" in classes or "NOUN" in classes
 
 
 def _bare_thing(text: str, tokens: list[Token], i: int, lexicon: Lexicon) -> bool:
@@ -724,17 +1043,21 @@ def _is_prop(run: list[Token], lexicon: Lexicon) -> bool:
     return any(C.PROPS in m.categories for m in lexicon.find(run))
 
 
-def _described(text: str, tokens: list[Token], i: int) -> bool:
-    """Clothes in a character's description: "(30s, wiry, red rain jacket)", or a wearing
+def _described(text: str, tokens: list[Token], i: int, lexicon: Lexicon) -> bool:
+    """Clothes in a character's description: "(30s, wiry, red rain jacket)", a wearing
     word among the three words before, in the same sentence ("wears a gold ring", "in
-    cheap black shoes")."""
+    cheap black shoes"), or a dressing verb and its particle among the seven before ("pulls
+    on a pair of leather racing gloves")."""
     start = tokens[i - 2].end if i > 1 else 0
     if "(" in text[start : tokens[i].start] or "," in text[start : tokens[i].start]:
         return True
-    for k in range(i - 1, max(-1, i - 4), -1):
+    for k in range(i - 1, max(-1, i - 8), -1):
         if any(mark in text[tokens[k].end : tokens[k + 1].start] for mark in ".!?;"):
             return False
-        if tokens[k].lower in WEARING:
+        if tokens[k].lower in WEARING and k >= i - 3:
+            return True
+        base, following = verb_base(tokens[k].lower), tokens[k + 1].lower if k + 1 < i else ""
+        if (base, following) in lexicon.dressing or (base, "") in lexicon.dressing:
             return True
     return False
 
