@@ -1052,7 +1052,7 @@ def _described(text: str, tokens: list[Token], i: int, lexicon: Lexicon) -> bool
     if "(" in text[start : tokens[i].start] or "," in text[start : tokens[i].start]:
         return True
     for k in range(i - 1, max(-1, i - 8), -1):
-        if any(mark in text[tokens[k].end : tokens[k + 1].start] for mark in ".!?;"):
+        if _sentence_break(text, tokens, k, k + 1):
             return False
         if tokens[k].lower in WEARING and k >= i - 3:
             return True
