@@ -390,3 +390,16 @@ def test_draw_openpose_scales_with_height_and_draws_several_people() -> None:
     assert not draw_openpose((512, 512), [away]).any()
     with pytest.raises(ValueError):
         draw_openpose((512, 512), [figure()[:17]])
+
+
+def test_draw_openpose_draws_whole_discs() -> None:
+    # Only the skeletons' bounding box is drawn: nothing of a disc may be cut off there.
+    stick = 4  # at 512 pixels high
+    for k in range(len(OPENPOSE_ORDER)):
+        alone = np.zeros(18, dtype=bool)
+        alone[k] = True
+        image = draw_openpose((512, 512), [figure()], [alone])
+        ys, xs = np.nonzero(image.any(axis=2))
+        x, y = figure()[k]
+        assert xs.min() == x - stick and xs.max() == x + stick, OPENPOSE_ORDER[k]
+        assert ys.min() == y - stick and ys.max() == y + stick, OPENPOSE_ORDER[k]

@@ -30,7 +30,7 @@ from backlot.render.pose import pose_state, rig_of
 from backlot.render.scene import scene_geometry, scene_lighting
 from backlot.world.models import CharacterAsset, SceneSetup, SetAsset
 
-RENDER_VERSION = "5"
+RENDER_VERSION = "6"
 """Part of every take's hash: bump it when the pictures or their files change for the same
 inputs (the pass files' names are in the hash too)."""
 TAKE_FILE = "take.mp4"
