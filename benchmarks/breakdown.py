@@ -4,6 +4,9 @@ Quality: precision, recall and F1 per category against the hand-annotated scenes
 tests/breakdown/annotations/ (the development set, 73 scenes of six scripts; the *_round2
 and *_round3 files were earlier held-out sets) and tests/breakdown/heldout/ (written later by
 hand without seeing the tagger), plus INT/EXT and time-of-day accuracy and the speaking cast.
+The held-out scenes were annotated twice, by two annotators working apart (heldout/ and
+heldout_b/): how far the second agrees with the first is printed beside the tagger's scores
+against each, the ceiling any tagger is measured under.
 Speed: the breakdown of every corpus script (parse and pagination excluded, they are the
 script stage's), best of N runs.
 
@@ -25,7 +28,7 @@ from rich.console import Console
 from rich.table import Table
 
 from backlot.breakdown import analyze
-from backlot.breakdown.evaluation import Evaluation, evaluate
+from backlot.breakdown.evaluation import Evaluation, agreement, evaluate
 from backlot.breakdown.models import Breakdown, BreakdownConfig
 from backlot.script import load
 from backlot.script.models import Screenplay
@@ -36,6 +39,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SETS = {
     "development": sorted((REPO_ROOT / "tests" / "breakdown" / "annotations").glob("*.toml")),
     "held-out": sorted((REPO_ROOT / "tests" / "breakdown" / "heldout").glob("*.toml")),
+    "held-out, second annotator": sorted(
+        (REPO_ROOT / "tests" / "breakdown" / "heldout_b").glob("*.toml")
+    ),
 }
 EXAMPLE = REPO_ROOT / "examples" / "night_run" / "script.fountain"
 GOALS = {"props": 0.8, "vehicles": 0.8, "wardrobe": 0.8, "sound": 0.8, "special_effects": 0.8}
@@ -62,6 +68,7 @@ def main() -> int:
         return loaded[name]
 
     results = {name: evaluate(files, load_script) for name, files in SETS.items() if files}
+    agreed = agreement(SETS["held-out"], SETS["held-out, second annotator"])
     timings = {}
     for path in sorted(scripts_dir.glob("*.fountain")):
         screenplay, _ = load(path)
@@ -77,6 +84,7 @@ def main() -> int:
             json.dumps(
                 {
                     "sets": {name: _figures(result) for name, result in results.items()},
+                    "annotator_agreement": _figures(agreed),
                     "timings": timings,
                 },
                 indent=2,
@@ -87,6 +95,8 @@ def main() -> int:
     console = Console()
     for set_name, result in results.items():
         _print_quality(console, set_name, result)
+    if agreed.scenes:
+        _print_agreement(console, results, agreed)
     timing = Table(title=f"Breakdown time (best of {args.runs}; goal: a feature under 2 s)")
     for column in ("script", "pages", "seconds"):
         timing.add_column(column, justify="left" if column == "script" else "right")
@@ -114,6 +124,24 @@ def _figures(result: Evaluation) -> dict:
             for name, s in result.categories.items()
         },
     }
+
+
+def _print_agreement(console: Console, results: dict[str, Evaluation], agreed: Evaluation) -> None:
+    table = Table(
+        title=f"Held-out F1: the tagger against each annotator, and the second annotator "
+        f"against the first ({agreed.scenes} scenes both annotated)"
+    )
+    for column in ("category", "tagger vs first", "tagger vs second", "second vs first"):
+        table.add_column(column, justify="left" if column == "category" else "right")
+    first, second = results["held-out"], results["held-out, second annotator"]
+    for name, s in agreed.categories.items():
+        table.add_row(
+            name,
+            f"{first.categories[name].f1:.2f}",
+            f"{second.categories[name].f1:.2f}",
+            f"{s.f1:.2f}",
+        )
+    console.print(table)
 
 
 def _print_quality(console: Console, set_name: str, result: Evaluation) -> None:

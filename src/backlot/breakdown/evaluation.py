@@ -154,3 +154,33 @@ def evaluate(
                 where,
             )
     return result
+
+
+def agreement(gold_files: list[Path], other_files: list[Path]) -> Evaluation:
+    """Score a second annotator's lists (`other_files`) against the first's, over the scenes
+    both annotated (same script, heading and occurrence): the agreement two people reach,
+    the ceiling a tagger is measured against."""
+    others: dict[tuple[str, str, int], dict] = {}
+    for path in other_files:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for scene in data["scene"]:
+            key = (data["script"], scene["heading"].strip(), scene.get("occurrence", 1))
+            others[key] = scene
+    result = Evaluation({c.value: Score() for c in SCORED})
+    for path in gold_files:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for gold in data["scene"]:
+            key = (data["script"], gold["heading"].strip(), gold.get("occurrence", 1))
+            other = others.get(key)
+            if other is None:
+                continue
+            result.scenes += 1
+            where = f"{data['script']} {key[1]} #{key[2]}"
+            for category in SCORED:
+                _score(
+                    result.categories[category.value],
+                    other.get(category.value, []),
+                    gold.get(category.value, []),
+                    where,
+                )
+    return result
