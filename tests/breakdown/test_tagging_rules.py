@@ -49,6 +49,7 @@ def tags(action: str, *, dialogue: str = "") -> set[tuple[str, str]]:
         ("The guns erupt with a torrent of machine gun fire!", "machine gun fire"),
         ("LAUGHTER in the hallway.", "laugh"),
         ("Customers are shooting with rifles. Maya dodges four SHOTS.", "gunshot"),
+        ("The crowd goes wild.", "cheer"),  # a crowd's noise by its idiom
     ],
 )
 def test_sounds_from_what_the_prose_says(action: str, expected: str) -> None:
@@ -70,6 +71,7 @@ def test_sounds_from_what_the_prose_says(action: str, expected: str) -> None:
         ("Joe crosses the thorns in his bare feet.", C.WARDROBE, "barefoot"),
         ("What remains of his clothes are ragged.", C.WARDROBE, "clothes"),
         ("Maya, very pregnant, sits down.", C.WARDROBE, "pregnancy pad"),
+        ("An OLD WOMAN with a patch over her left eye.", C.WARDROBE, "eye patch"),
         ("Maya pulls on a pair of leather racing gloves.", C.WARDROBE, "glove"),
         # Practical effects by the names the effects crew orders them under.
         ("Maya comes in drenched.", C.SPECIAL_EFFECTS, "wet-down"),
@@ -85,6 +87,19 @@ def test_sounds_from_what_the_prose_says(action: str, expected: str) -> None:
         ("The cars break through the retaining wall.", C.SPECIAL_EFFECTS, "breakaway wall"),
         ("A rock crashes through the window.", C.SPECIAL_EFFECTS, "breakaway glass"),
         ("Windows shatter.", C.SPECIAL_EFFECTS, "breakaway glass"),
+        ("Suddenly, the ladder gives way.", C.SPECIAL_EFFECTS, "breakaway ladder"),
+        # Props by kind: lights, hoses, lotions, books, prizes.
+        ("Maya is changing a lightbulb.", C.PROPS, "lightbulb"),
+        ("Maya drops the hose.", C.PROPS, "hose"),
+        ("Maya is putting on hand lotion.", C.PROPS, "hand lotion"),  # after verb + particle
+        ("Maya reads an encyclopedia.", C.PROPS, "encyclopedia"),
+        ("Maya wins a blue ribbon.", C.PROPS, "blue ribbon"),
+        # A role in capitals is a background role, not a thing in hand.
+        ("A STEWARDESS recites the welcome spiel.", C.EXTRAS, "stewardess"),
+        ("Maya leads the CAST out for a curtain call.", C.EXTRAS, "cast"),
+        # Someone who drives off, in a scene that names no vehicle, is in a car.
+        ("Maya waves as she drives off.", C.VEHICLES, "car"),
+        ("Behind him, Sandra and Maya pull up.", C.VEHICLES, "car"),
     ],
 )
 def test_effects_and_clothes_from_what_the_prose_says(
@@ -104,6 +119,8 @@ def test_effects_and_clothes_from_what_the_prose_says(
         ("The sound of a car's engine is heard.", "car"),
         ("The phone RINGS. It keeps RINGING.", "ringing"),  # one sound, "phone ring"
         ("Maya hears a voice coming from the hall.", "voice coming"),  # dialogue
+        ("Maya is excited to hear the forbidden story.", "story"),  # said, not a sound
+        ("DR. JULIUS BENNETT (85) enters.", "dr"),  # a title, not a sound written out
     ],
 )
 def test_what_is_not_a_sound(action: str, not_expected: str) -> None:
@@ -123,6 +140,26 @@ def test_what_is_not_a_breakaway(action: str) -> None:
         category == C.SPECIAL_EFFECTS.value and name.startswith("breakaway")
         for category, name in tags(action)
     )
+
+
+@pytest.mark.parametrize(
+    ("action", "category", "name"),
+    [
+        ("Over the sound of rain, a phone RINGS.", C.SPECIAL_EFFECTS, "rain"),  # heard only
+        ("The cobwebs are heavy from the rain.", C.SPECIAL_EFFECTS, "rain"),  # rain past
+        ("The cobwebs are heavy from the rain.", C.WEATHER, "rain"),
+        ("We hear a RUMBLE, like a train coming.", C.VEHICLES, "train"),  # a simile
+        ("Maya pulls up his pant legs.", C.VEHICLES, "car"),  # an object: no driving
+        ("Maya pulls out of the hug.", C.VEHICLES, "car"),
+    ],
+)
+def test_what_is_not_on_the_set(action: str, category: Category, name: str) -> None:
+    assert (category.value, name) not in tags(action)
+
+
+def test_driving_is_a_car_only_where_no_vehicle_is_named() -> None:
+    found = tags("A black Chevrolet pulls up. Maya drives off.")
+    assert {n for c, n in found if c == C.VEHICLES.value} == {"chevrolet"}
 
 
 def test_gunfire_needs_a_firearm_and_a_shot_fired() -> None:
@@ -203,6 +240,13 @@ def test_props_by_their_usual_names(action: str, prop: str) -> None:
         ("The SCREEN DOOR slides open.", "screen door"),  # the set, not a prop
         ("The Key to the City hangs on a chain. The silver key falls.", "key"),
         ("Maya pours two cups. She drops her coffee cup.", "cup"),
+        ("A flashlight SWEEPS past.", "sweep"),  # a verb in capitals after its subject
+        ("As Maya whistles, his PITCH DROPS.", "pitch drop"),
+        ("A STEWARDESS recites the welcome spiel.", "stewardess"),  # a role in capitals
+        ("Maya and the JUDGE pose for a photograph.", "picture"),  # the act, not a thing
+        ("A light bulb goes off in Maya's head.", "lightbulb"),  # an idiom
+        # A closed compound and its last word are one thing.
+        ("Maya stands on a stepladder. The ladder shakes.", "ladder"),
     ],
 )
 def test_what_is_not_a_prop(action: str, not_a_prop: str) -> None:

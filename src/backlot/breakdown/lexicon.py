@@ -107,6 +107,7 @@ class Breakaways(NamedTuple):
     """What breaks on camera (data/lexicon.toml [breakaway])."""
 
     subject_verbs: frozenset[str]
+    subject_phrases: frozenset[str]
     object_verbs: frozenset[str]
     particles: frozenset[str]
     things: frozenset[str]
@@ -136,6 +137,10 @@ class Lexicon:
     not_sound_before: dict[str, frozenset[str]]
     """Sound verb → words after it that make it a push or a mood ("knocks him down")."""
     take_idioms: frozenset[str]
+    caps_roles: frozenset[str]
+    driving: frozenset[str]
+    """Verbs of driving with their particle ("drive off"): a car where none is named."""
+    """Nouns that name a person when written in capitals ("the JUDGE", "a STEWARDESS")."""
     breakaway: Breakaways
     film_camera_words: frozenset[str]
     film_camera_verbs: frozenset[str]
@@ -244,6 +249,8 @@ def load_lexicon() -> Lexicon:
             verb: frozenset(words) for verb, words in data["not_sound_before"].items()
         },
         take_idioms=frozenset(data["idioms"]["take"]),
+        caps_roles=frozenset(data["caps_roles"]["extras"]),
+        driving=frozenset(data["driving"]["vehicles"]),
         breakaway=Breakaways(**{key: frozenset(words) for key, words in data["breakaway"].items()}),
         film_camera_words=frozenset(data["film_camera"]["words"]),
         film_camera_verbs=frozenset(data["film_camera"]["verbs"]),

@@ -71,7 +71,16 @@ PLACE_WORDS = frozenset({"in", "from", "outside", "behind"})
 # Prepositions of place: a bare plural after one is a thing ("on coasters", "into boxes").
 LOCATIVES = frozenset("on onto into in from under beneath among inside".split())
 EVENTS = frozenset({C.SOUND, C.SPECIAL_EFFECTS})
+# Weather that may be past, the cause of a state: "heavy from the rain".
+WET = frozenset({C.SPECIAL_EFFECTS, C.WEATHER})
+# Particles of phrasal verbs: "putting on", "picking up".
+PARTICLES = frozenset("on up out off down".split())
 VOICES = frozenset({"voice", "whisper"})
+# What is heard but said, not a sound effect: "hear the forbidden story", "hears the news".
+SPEECH = frozenset(
+    "story stories news word words name truth joke answer question rumor rumour explanation "
+    "lecture speech conversation argument announcement message reply excuse".split()
+)
 OBJECTS = frozenset("him her them me us you it".split())
 # Objects that are people: a sound verb done to one is a mood ("snaps her out of it").
 PEOPLE_OBJECTS = OBJECTS - {"it", "them"}
@@ -169,6 +178,14 @@ def _same_item(general: str, specific: str, category: Category) -> bool:
     "metal case"), its head before a preposition ("key" of "key to the city"), or, for a
     sound, one word that is its last word as a verb ("ringing" of "phone ring")."""
     if specific.endswith(" " + general) or specific.split(" to ")[0].split(" of ")[0] == general:
+        return True
+    # A closed compound is its last word too: "the ladder" after "a stepladder".
+    if (
+        len(general) >= 5
+        and len(specific) > len(general) + 2
+        and " " not in specific
+        and specific.endswith(general)
+    ):
         return True
     return (
         category is C.SOUND
@@ -358,8 +375,37 @@ def tag_scene(
             found.add(C.MUSIC, "song", element.line, element.text.split("\n")[0])
         elif kind is ElementType.NOTE:
             found.add(C.NOTES, element.text.lower()[:60], element.line, element.text)
+    if not any(t.category is C.VEHICLES for t in found.tags):
+        _tag_driving(scene, lexicon, found)
     _derived(found)
     return found
+
+
+def _tag_driving(scene: Scene, lexicon: Lexicon, found: SceneTags) -> None:
+    """A vehicle the action drives without naming it: "Edward drives off", "they speed
+    away", "Sandra and Josephine pull up" is a car (in a scene that names no vehicle). A
+    phrase with an object after it is no driving: "pulls up his pant legs"."""
+    for element in scene.elements[1:]:
+        if element.type is not ElementType.ACTION:
+            continue
+        text = element.text
+        tokens = tokenize(text)
+        for v in range(len(tokens) - 1):
+            phrase = f"{verb_base(tokens[v].lower)} {tokens[v + 1].lower}"
+            # After a determiner the words are a noun: "a pull up".
+            if phrase not in lexicon.driving or (v and tokens[v - 1].lower in DETERMINERS):
+                continue
+            following = tokens[v + 2].lower if v + 2 < len(tokens) else ""
+            gap = text[tokens[v + 1].end : tokens[v + 2].start] if following else "."
+            # An object right after, in the same sentence ("pulls up his pant legs"), or
+            # what is left ("pulls out of the hug").
+            if not gap.strip() and (
+                following in DETERMINERS or following in OBJECTS or following == "of"
+            ):
+                continue
+            evidence = text[tokens[v].start : tokens[v + 1].end]
+            found.add(C.VEHICLES, "car", _line_of(element, tokens[v].start), evidence)
+            return
 
 
 def _tag_heading(heading: Element, scene: Scene, lexicon: Lexicon, found: SceneTags) -> None:
@@ -469,7 +515,9 @@ def _tag_breakaways(
         # The subject of an inflected verb ("breaks", or a plural's "walls splinter"),
         # past an adverb or two: "the chain finally breaks".
         inflected = base != token.lower or (v > 0 and _s_form(tokens[v - 1].lower))
-        if thing is None and base in rules.subject_verbs and inflected:
+        # A verb and its particle break a thing too: "the ladder gives way".
+        phrase = v + 1 < len(tokens) and f"{base} {tokens[v + 1].lower}" in rules.subject_phrases
+        if thing is None and (base in rules.subject_verbs or phrase) and inflected:
             k = v - 1
             while k > 0 and v - k <= 2 and "ADV" in word_classes(tokens[k].lower):
                 k -= 1
@@ -584,6 +632,15 @@ def _tag_match(
         )
     )
     modifier = _modifies_next(text, tokens, match.last, lexicon)
+    # "Over the sound of rain" is heard, and "heavy from the rain" is past: no effect on
+    # the day.
+    back = [t.lower for t in tokens[max(0, match.first - 3) : match.first]]
+    if back and back[-1] in DETERMINERS:
+        back = back[:-1]
+    heard = len(back) >= 2 and back[-1] == "of" and back[-2] in SOUND_NOUNS
+    caused = bool(back) and back[-1] == "from" and C.WEATHER in match.categories
+    # A simile names no thing on the set: "a RUMBLE, like a train coming".
+    simile = bool(back) and back[-1] == "like" and not shouted
     # A word with a determiner right after it is a verb: "RINGS THE DOORBELL", "ties his
     # shoe", "fires a shot".
     verb_use = match.first in verbs or (
@@ -598,6 +655,10 @@ def _tag_match(
         if (after_subject and category in NOUN_ONLY) or (after_noun and category in EVENTS):
             continue
         if (named_verb or modifier) and category in HELD:
+            continue
+        if (category is C.SPECIAL_EFFECTS and heard) or (category in WET and caused):
+            continue
+        if simile and category in THINGS | {C.ANIMALS}:
             continue
         if category is C.PROPS and (
             C.WEAPONS in match.categories or _film_camera(tokens, match, lexicon)
@@ -764,7 +825,12 @@ def _tag_sound_phrases(
             # "can't hear her voice": a voice is dialogue, not an effect; "hear a PIANO
             # playing" is music.
             heard = source.split()[0] if source else ""
-            if heard and heard not in VOICES and heard not in lexicon.terms[C.MUSIC]:
+            if (
+                heard
+                and heard not in VOICES
+                and heard not in SPEECH
+                and heard not in lexicon.terms[C.MUSIC]
+            ):
                 name = lexicon.name_in(C.SOUND, source)
         elif (
             i not in taken
@@ -937,6 +1003,9 @@ def _classify_capitals(
     last = run[-1].lower
     if run[0].text in CAPS_STOPWORDS or last.upper() in CAPS_STOPWORDS:
         return None
+    # "DR. JULIUS BENNETT": a title before a name is no sound written out.
+    if len(run) == 1 and run[0].text in TITLES:
+        return None
     # An unknown word standing alone as its own exclamation: "PTEW!", "KRUMF."
     if len(run) == 1 and not word_classes(last) and after.lstrip()[:1] in ("!", "."):
         return C.SOUND, last
@@ -945,11 +1014,18 @@ def _classify_capitals(
         if before in DETERMINERS and _OF.match(after):
             return None  # "the WHIRR of cicadas": named with its source by the phrase rule
         return C.SOUND, lexicon.name_in(C.SOUND, base)
-    if singular(last) in PEOPLE:
+    if singular(last) in PEOPLE or singular(last) in lexicon.caps_roles:
         plural = before in QUANTIFIERS or singular(last) != last
         return C.EXTRAS, singular(last) if plural else " ".join(t.lower for t in run)
     if before in NAMING and len(run) == 1:
         return C.CAST, run[0].text  # "This is COLOSSUS."
+    # A verb's -s form after its subject: "A flashlight SWEEPS past", "his PITCH DROPS".
+    if (
+        _s_form(last)
+        and "VERB" in word_classes(last)
+        and (len(run) > 1 or before not in DETERMINERS)
+    ):
+        return None
     if determined and "NOUN" in word_classes(last):
         if before in QUANTIFIERS and singular(last) != last:
             return C.EXTRAS, _singular_phrase(" ".join(t.lower for t in run))
@@ -1001,6 +1077,9 @@ def _bare_thing(text: str, tokens: list[Token], i: int, lexicon: Lexicon) -> boo
     gap = text[tokens[j].end : tokens[i].start] if j == i - 1 else ""
     if lead in ("with", "of") or (j == i - 1 and lead.endswith(("ing", "ed"))):
         return True
+    # After a verb and its particle: "putting on hand lotion", "picking up rocks".
+    if lead in PARTICLES and j >= 1 and tokens[j - 1].lower.endswith(("ing", "ed")):
+        return True
     # "and watches the screen" is a verb; "pen and paper" and "art supplies and canvasses"
     # are lists.
     if lead in ("and", "or") and (
@@ -1023,9 +1102,13 @@ def _listed(text: str, tokens: list[Token], i: int, lexicon: Lexicon) -> bool:
 
 def _taken_not_held(tokens: list[Token], i: int, lexicon: Lexicon) -> bool:
     """ "takes a picture", "take another look": the noun is what is done, not a thing."""
-    return tokens[i].lower in lexicon.take_idioms and any(
-        verb_base(tokens[k].lower) == "take" for k in (i - 1, i - 2) if k >= 0
-    )
+    if tokens[i].lower not in lexicon.take_idioms:
+        return False
+    # "pose for a photograph" is the act as well.
+    for k in (i - 2, i - 3):
+        if k >= 0 and tokens[k + 1].lower == "for" and verb_base(tokens[k].lower) == "pose":
+            return True
+    return any(verb_base(tokens[k].lower) == "take" for k in (i - 1, i - 2) if k >= 0)
 
 
 def _term_ends_at(tokens: list[Token], k: int, lexicon: Lexicon, categories: Set[Category]) -> bool:
