@@ -1,8 +1,9 @@
 """Breakdown quality and speed.
 
 Quality: precision, recall and F1 per category against the hand-annotated scenes in
-tests/breakdown/annotations/ (the development set, 73 scenes of six scripts; the *_round2
-and *_round3 files were earlier held-out sets) and tests/breakdown/heldout/ (written later by
+tests/breakdown/annotations/ (the development set, 98 scenes of six scripts; the *_round2,
+*_round3 and *_round4 files were written blind to the tagger and scored before it was fitted
+to them) and tests/breakdown/heldout/ (written later by
 hand without seeing the tagger), plus INT/EXT and time-of-day accuracy and the speaking cast.
 The held-out scenes were annotated twice, by two annotators working apart (heldout/ and
 heldout_b/): how far the second agrees with the first is printed beside the tagger's scores
