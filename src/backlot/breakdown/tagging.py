@@ -356,9 +356,20 @@ def tag_scene(
     if heading is not None:
         _tag_vehicle_names(heading, vehicles, found)
         _tag_heading(heading, scene, lexicon, found)
-    armed = _armed(scene, lexicon)
+    # Each action and parenthetical tokenized once, for every rule that reads it.
+    words = {
+        k: tokenize(e.text)
+        for k, e in enumerate(scene.elements)
+        if k and e.type in (ElementType.ACTION, ElementType.PARENTHETICAL)
+    }
+    actions = [
+        (scene.elements[k], t)
+        for k, t in words.items()
+        if scene.elements[k].type is ElementType.ACTION
+    ]
+    armed = _armed(actions, lexicon)
     offstage = _not_on_set(scene)
-    for element in scene.elements[1:]:
+    for k, element in enumerate(scene.elements[1:], start=1):
         kind = element.type
         if kind is ElementType.CHARACTER:
             name, extension = split_cue(element.text)
@@ -368,28 +379,27 @@ def tag_scene(
                 found.add(C.CAST, name, element.line, element.text)
         elif kind is ElementType.ACTION:
             _tag_vehicle_names(element, vehicles, found)
-            _tag_prose(element, cast, lexicon, found, caps=True, armed=armed)
+            _tag_prose(element, words[k], cast, lexicon, found, caps=True, armed=armed)
         elif kind is ElementType.PARENTHETICAL:
-            _tag_prose(element, cast, lexicon, found, caps=False, armed=armed)
+            _tag_prose(element, words[k], cast, lexicon, found, caps=False, armed=armed)
         elif kind is ElementType.LYRICS:
             found.add(C.MUSIC, "song", element.line, element.text.split("\n")[0])
         elif kind is ElementType.NOTE:
             found.add(C.NOTES, element.text.lower()[:60], element.line, element.text)
     if not any(t.category is C.VEHICLES for t in found.tags):
-        _tag_driving(scene, lexicon, found)
+        _tag_driving(actions, lexicon, found)
     _derived(found)
     return found
 
 
-def _tag_driving(scene: Scene, lexicon: Lexicon, found: SceneTags) -> None:
+def _tag_driving(
+    actions: list[tuple[Element, list[Token]]], lexicon: Lexicon, found: SceneTags
+) -> None:
     """A vehicle the action drives without naming it: "Edward drives off", "they speed
     away", "Sandra and Josephine pull up" is a car (in a scene that names no vehicle). A
     phrase with an object after it is no driving: "pulls up his pant legs"."""
-    for element in scene.elements[1:]:
-        if element.type is not ElementType.ACTION:
-            continue
+    for element, tokens in actions:
         text = element.text
-        tokens = tokenize(text)
         for v in range(len(tokens) - 1):
             phrase = f"{verb_base(tokens[v].lower)} {tokens[v + 1].lower}"
             # After a determiner the words are a noun: "a pull up".
@@ -424,19 +434,19 @@ def _line_of(element: Element, offset: int) -> int:
     return element.line + element.text.count("\n", 0, offset)
 
 
-def _armed(scene: Scene, lexicon: Lexicon) -> bool:
+def _armed(actions: list[tuple[Element, list[Token]]], lexicon: Lexicon) -> bool:
     """Whether a firearm is named in the scene's action, so firing words are gunshots."""
     return any(
         set(m.names) & lexicon.firearms
-        for e in scene.elements
-        if e.type is ElementType.ACTION
-        for m in lexicon.find(tokenize(e.text))
+        for _, tokens in actions
+        for m in lexicon.find(tokens)
         if C.WEAPONS in m.categories
     )
 
 
 def _tag_prose(
     element: Element,
+    tokens: list[Token],
     cast: CastIndex,
     lexicon: Lexicon,
     found: SceneTags,
@@ -444,9 +454,9 @@ def _tag_prose(
     caps: bool,
     armed: bool,
 ) -> None:
-    """Action or a parenthetical: cast mentions, capitals, then lexicon terms."""
+    """Action or a parenthetical (and its tokens): cast mentions, capitals, then lexicon
+    terms."""
     text = element.text
-    tokens = tokenize(text)
     taken: set[int] = set()
     i = 0
     while i < len(tokens):
