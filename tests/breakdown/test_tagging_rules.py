@@ -50,6 +50,10 @@ def tags(action: str, *, dialogue: str = "") -> set[tuple[str, str]]:
         ("LAUGHTER in the hallway.", "laugh"),
         ("Customers are shooting with rifles. Maya dodges four SHOTS.", "gunshot"),
         ("The crowd goes wild.", "cheer"),  # a crowd's noise by its idiom
+        # Levin's verbs of sound and animal noise (1993, classes 43.2 and 38) in capitals.
+        ("The radiator CLANKS.", "clank"),
+        ("Behind the fence a goat BLEATS.", "bleat"),
+        ("The old kettle WHEEZES on the stove.", "wheeze"),
     ],
 )
 def test_sounds_from_what_the_prose_says(action: str, expected: str) -> None:
@@ -97,6 +101,8 @@ def test_sounds_from_what_the_prose_says(action: str, expected: str) -> None:
         # A role in capitals is a background role, not a thing in hand.
         ("A STEWARDESS recites the welcome spiel.", C.EXTRAS, "stewardess"),
         ("Maya leads the CAST out for a curtain call.", C.EXTRAS, "cast"),
+        ("A LIBRARIAN shelves returns behind her.", C.EXTRAS, "librarian"),
+        ("Maya nods to the BARBER, who sweeps up.", C.EXTRAS, "barber"),
         # Someone who drives off, in a scene that names no vehicle, is in a car.
         ("Maya waves as she drives off.", C.VEHICLES, "car"),
         ("Behind him, Sandra and Maya pull up.", C.VEHICLES, "car"),
@@ -243,6 +249,7 @@ def test_props_by_their_usual_names(action: str, prop: str) -> None:
         ("A flashlight SWEEPS past.", "sweep"),  # a verb in capitals after its subject
         ("As Maya whistles, his PITCH DROPS.", "pitch drop"),
         ("A STEWARDESS recites the welcome spiel.", "stewardess"),  # a role in capitals
+        ("A LIBRARIAN shelves returns behind her.", "librarian"),
         ("Maya and the JUDGE pose for a photograph.", "picture"),  # the act, not a thing
         ("A light bulb goes off in Maya's head.", "lightbulb"),  # an idiom
         # A closed compound and its last word are one thing.

@@ -125,7 +125,7 @@ def export(breakdown: Breakdown, build_dir: Path, config: ProjectConfig, *_: obj
 
 STAGE = Stage(
     name="breakdown",
-    version="5",
+    version="6",
     model=Breakdown,
     run=run,
     inputs=("screenplay",),

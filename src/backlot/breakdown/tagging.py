@@ -848,6 +848,7 @@ def _tag_sound_phrases(
             and verb_base(word) in lexicon.sound_verbs
             and not _sound_term_ends_at(tokens, i, lexicon)
             and _thing_before(element.text, tokens, i, lexicon)
+            and not _pushed(tokens, i, lexicon)
         ):
             name = lexicon.name_in(C.SOUND, verb_base(word))
         if name:
