@@ -23,15 +23,15 @@ from rich.console import Console
 from rich.table import Table
 
 from backlot.breakdown import analyze
-from backlot.camera import plan_shots
 from backlot.camera.blocking import pose_at, seated_at
 from backlot.camera.framing import framing_error
 from backlot.camera.models import Move, ShotPlan
 from backlot.camera.rules import check_rules
+from backlot.camera.stage import plan_shots
 from backlot.config import ProjectConfig
 from backlot.script import load
-from backlot.world import build_world
 from backlot.world.models import World
+from backlot.world.stage import build_world
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FRAMED = ("single", "reaction", "ots")

@@ -37,8 +37,9 @@ from rich.console import Console
 from rich.table import Table
 
 from backlot.project import Project
-from backlot.render import render_film, shot_jobs, take
+from backlot.render import take
 from backlot.render.executor import LocalExecutor
+from backlot.render.stage import render_film, shot_jobs
 from backlot.render.take import ShotJob, render_take
 from backlot.stage import Runtime
 

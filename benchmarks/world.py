@@ -25,8 +25,8 @@ from rich.table import Table
 from backlot.breakdown import analyze
 from backlot.config import ProjectConfig
 from backlot.script import load
-from backlot.world import build_world
-from backlot.world import export as export_world
+from backlot.world.stage import build_world
+from backlot.world.stage import export as export_world
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

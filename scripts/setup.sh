@@ -28,7 +28,9 @@ UV="$(command -v uv || echo "python3 -m uv")"
 if [ ! -x .venv/bin/python ]; then
     $UV venv -q --python "$(command -v python3)" .venv
 fi
-$UV pip sync -q -p .venv/bin/python requirements.lock
+# Bytecode compiled once here, so that no command pays for compiling its imports (where
+# PYTHONDONTWRITEBYTECODE is set, Python would otherwise compile them on every start).
+$UV pip sync -q --compile-bytecode -p .venv/bin/python requirements.lock
 $UV pip install -q -p .venv/bin/python --no-deps -e .
 
 if [ "${1:-}" != "--no-build" ]; then

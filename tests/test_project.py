@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,21 @@ import pytest
 from backlot.config import load_config
 from backlot.errors import BacklotError
 from backlot.fileio import atomic_write
-from backlot.project import CACHE_FILE, STAGE_NAMES, Project
+from backlot.project import CACHE_FILE, STAGE_NAMES, Project, stages
+
+
+def test_stage_names_are_the_build_order() -> None:
+    assert tuple(stage.name for stage in stages()) == STAGE_NAMES
+
+
+def test_the_cli_loads_no_later_stage_until_one_runs() -> None:
+    """`backlot breakdown` and `--help` do not wait for USD, numpy, OTIO or the renderer."""
+    heavy = ("pxr", "numpy", "opentimelineio", "moderngl", "av", "pygltflib")
+    probe = f"import sys, backlot.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]"
 
 
 def test_second_build_runs_no_stage(film: Path) -> None:

@@ -1,7 +1,8 @@
 """`backlot`: one command, a sub-command per stage, plus `build` and `clean`.
 
 Quiet by default (one summary line), `--json` where scripts read the output, errors as one
-line on stderr with exit code 2.
+line on stderr with exit code 2. What only one command needs (the renderer, OTIO, numpy)
+is imported in that command, so that `backlot breakdown` and `--help` start quickly.
 """
 
 from __future__ import annotations
@@ -33,15 +34,10 @@ from backlot.breakdown.llm import LlmTagger
 from backlot.breakdown.report import render_report
 from backlot.breakdown.sheets import breakdown_csv, stripboard_csv
 from backlot.camera.models import ShotPlan
-from backlot.edit.dialogue_list import dialogue_csv, dialogue_xliff, read_translation
-from backlot.edit.localize import TRANSLATIONS_DIR
 from backlot.edit.models import CutChanges, DialogueList, Timeline, Versions
-from backlot.edit.versions import compare as compare_versions
-from backlot.edit.versions import find_version
 from backlot.errors import BacklotError
 from backlot.fileio import atomic_write
-from backlot.project import STAGE_NAMES, STAGES, BuildReport, Project, to_json
-from backlot.render import render_film
+from backlot.project import STAGE_NAMES, BuildReport, Project, stages, to_json
 from backlot.render.models import ScratchDialogue, Takes
 from backlot.script import load
 from backlot.script.fdx import write_fdx
@@ -390,6 +386,8 @@ def render_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Render SCRIPT's shots (takes, passes) and the animatic; only stale shots are drawn."""
+    from backlot.render.stage import render_film
+
     project = Project(script, out_dir)
     if size:
         project.override({"render": project.config.render.model_dump() | {"size": _size(size)}})
@@ -470,6 +468,9 @@ def cut_command(
     report = _build_with_progress(project, err.is_terminal and not as_json, jobs, until="cut")
     cut = Timeline.model_validate_json((report.build_dir / "cut.json").read_bytes())
     if compare:
+        from backlot.edit.versions import compare as compare_versions
+        from backlot.edit.versions import find_version
+
         before, after = (find_version(cut.versions, n) for n in _version_pair(compare))
         _print_changes(compare_versions(before, after), as_json)
         return
@@ -536,6 +537,8 @@ def dialogue_export(
     ] = None,
 ) -> None:
     """Print (or write) SCRIPT's dialogue list: line ids, character, text, timecodes."""
+    from backlot.edit.dialogue_list import dialogue_csv, dialogue_xliff
+
     lines = _cut_dialogue(Project(script, out_dir))
     text = dialogue_csv(lines) if to is ListFormat.CSV else dialogue_xliff(lines, lang)
     if output is None:
@@ -546,6 +549,9 @@ def dialogue_export(
 
 def _import_translation(project: Project, file: Path, lang: str | None) -> Path:
     """Check FILE against the cut's dialogue list, then keep it as translations/<lang>."""
+    from backlot.edit.dialogue_list import read_translation
+    from backlot.edit.localize import TRANSLATIONS_DIR
+
     translation = read_translation(file, _cut_dialogue(project), lang)
     suffix = ".csv" if file.suffix.lower() == ".csv" else ".xlf"
     target = project.root / TRANSLATIONS_DIR / f"{translation.language}{suffix}"
@@ -582,6 +588,8 @@ def localize_command(
 ) -> None:
     """Make SCRIPT's version in another language: dubbed scratch audio fitted to the
     original timing, visemes, subtitles, timeline and animatic under build/versions/LANG/."""
+    from backlot.edit.localize import TRANSLATIONS_DIR
+
     project = Project(script, out_dir)
     if translations is not None:
         _import_translation(project, translations, lang)
@@ -683,7 +691,7 @@ def schema(
     name: Annotated[str, typer.Argument(help=f"One of: {', '.join(STAGE_NAMES)}.")],
 ) -> None:
     """Print the JSON Schema of a stage's output model."""
-    stage = next((s for s in STAGES if s.name == name), None)
+    stage = next((s for s in stages() if s.name == name), None)
     if stage is None:
         raise BacklotError(f"unknown model {name!r} (models: {', '.join(STAGE_NAMES)})")
     sys.stdout.write(json.dumps(stage.model.model_json_schema(), indent=2) + "\n")

@@ -12,12 +12,13 @@ import json
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
-from backlot import breakdown, camera, edit, render, script, world
+from backlot import script
 from backlot.config import load_config, validate_config
 from backlot.errors import BacklotError
 from backlot.fileio import atomic_write
@@ -26,17 +27,42 @@ from backlot.stage import Runtime, Stage
 CONFIG_FILE = "backlot.toml"
 CACHE_FILE = ".backlot-cache.json"
 
-STAGES: tuple[Stage, ...] = (
-    script.STAGE,
-    breakdown.STAGE,
-    world.STAGE,
-    render.DIALOGUE_STAGE,
-    camera.STAGE,
-    render.STAGE,
-    edit.CUT_STAGE,
-    edit.VERSIONS_STAGE,
+STAGE_NAMES = (
+    "screenplay",
+    "breakdown",
+    "world",
+    "dialogue",
+    "shots",
+    "render",
+    "cut",
+    "versions",
 )
-STAGE_NAMES = tuple(stage.name for stage in STAGES)
+
+
+@cache
+def stages() -> tuple[Stage, ...]:
+    """The stages in build order, named as in STAGE_NAMES.
+
+    Imported on first use: the later stages load USD, numpy, the renderer and OTIO, which a
+    command that runs only the breakdown (or prints its help) should not wait for.
+    """
+    from backlot.breakdown import STAGE as BREAKDOWN
+    from backlot.camera.stage import STAGE as SHOTS
+    from backlot.edit.stage import CUT_STAGE, VERSIONS_STAGE
+    from backlot.render.stage import DIALOGUE_STAGE
+    from backlot.render.stage import STAGE as RENDER
+    from backlot.world.stage import STAGE as WORLD
+
+    return (
+        script.STAGE,
+        BREAKDOWN,
+        WORLD,
+        DIALOGUE_STAGE,
+        SHOTS,
+        RENDER,
+        CUT_STAGE,
+        VERSIONS_STAGE,
+    )
 
 
 def to_json(model: BaseModel) -> str:
@@ -124,7 +150,7 @@ class Project:
         hashes: dict[str, str] = {}
         outputs: dict[str, BaseModel] = {}
         results: list[StageResult] = []
-        for stage in STAGES:
+        for stage in stages():
             if on_stage:
                 on_stage(stage.name)
             # The first stage reads the script: its bytes, and its name (the suffix picks
@@ -197,7 +223,7 @@ class Project:
         """A stage's output: from this build's `outputs`, else from its JSON on disk."""
         outputs = {} if outputs is None else outputs
         if name not in outputs:
-            stage = next(s for s in STAGES if s.name == name)
+            stage = next(s for s in stages() if s.name == name)
             path = self.build_dir / stage.output
             outputs[name] = stage.model.model_validate_json(path.read_bytes())
         return outputs[name]

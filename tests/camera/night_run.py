@@ -10,8 +10,8 @@ from backlot.breakdown.models import Breakdown, BreakdownConfig
 from backlot.config import ProjectConfig
 from backlot.script import load
 from backlot.script.models import Screenplay
-from backlot.world import build_world
 from backlot.world.models import World
+from backlot.world.stage import build_world
 
 SCRIPT = Path(__file__).resolve().parents[2] / "examples" / "night_run" / "script.fountain"
 FPS = 24.0

@@ -12,8 +12,8 @@ from backlot.camera.timing import scene_timing
 from backlot.config import ProjectConfig
 from backlot.script import load
 from backlot.script.models import Screenplay
-from backlot.world import build_world
 from backlot.world.models import World
+from backlot.world.stage import build_world
 from tests.camera.night_run import FPS, night_run
 
 

@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 
 from backlot.breakdown import analyze
-from backlot.camera import plan_shots
 from backlot.camera.blocking import pose_at
 from backlot.camera.formats import camera_at
 from backlot.camera.models import Move, Shot, ShotPlan
 from backlot.camera.rules import check_rules
+from backlot.camera.stage import plan_shots
 from backlot.config import ProjectConfig
 from backlot.script import load
-from backlot.world import build_world
 from backlot.world.models import World
+from backlot.world.stage import build_world
 
 # Written for these tests: every action a move is chosen for, and a tense exchange.
 SCRIPT = """\

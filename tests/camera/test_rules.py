@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from backlot.breakdown import analyze
-from backlot.camera import plan_shots
 from backlot.camera.occlusion import Occluders
 from backlot.camera.rules import check_rules
+from backlot.camera.stage import plan_shots
 from backlot.config import ProjectConfig
 from backlot.script import load
-from backlot.world import build_world
 from backlot.world.models import Part, SetAsset, SetKind
+from backlot.world.stage import build_world
 from tests.camera.framing_check import static_framings
 from tests.camera.night_run import night_run
 

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 
 from backlot.breakdown import analyze
-from backlot.camera import plan_shots
 from backlot.camera.blocking import landmarks_at, pose_at
 from backlot.camera.cameras import same_subject
 from backlot.camera.framing import intrinsics, project_point
 from backlot.camera.models import CharacterPath, Shot, ShotPlan, ShotType, Vec3
+from backlot.camera.stage import plan_shots
 from backlot.config import ProjectConfig
 from backlot.script import load
-from backlot.world import build_world
 from backlot.world.models import World
+from backlot.world.stage import build_world
 
 SCRIPT = """\
 INT. BATHROOM - NIGHT

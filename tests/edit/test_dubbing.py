@@ -14,7 +14,8 @@ from backlot.edit import dubbing
 from backlot.edit.dubbing import ESPEAK_VOICES, dub_line, dub_voice, espeak_voice
 from backlot.edit.models import DubbedLine, Viseme
 from backlot.errors import BacklotError
-from backlot.render.voice import VoiceSpec, speak
+from backlot.render.models import VoiceSpec
+from backlot.render.voice import speak
 from tests.conftest import needs_espeak
 from tests.edit.test_visemes import check_track
 

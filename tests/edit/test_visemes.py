@@ -11,7 +11,8 @@ import pytest
 
 from backlot.edit.models import Viseme
 from backlot.edit.visemes import VISEMES, is_pause, viseme_json, viseme_of, visemes
-from backlot.render.voice import VoiceSpec, speak
+from backlot.render.models import VoiceSpec
+from backlot.render.voice import speak
 from tests.conftest import needs_espeak
 
 VOWELS = {"aa", "E", "ih", "oh", "ou"}

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from backlot.errors import BacklotError
+from backlot.render.models import VoiceSpec
 from backlot.render.piper_voice import _pitch_factor, _resample, available, speak_piper
-from backlot.render.voice import SAMPLE_RATE, VoiceSpec
+from backlot.render.voice import SAMPLE_RATE
 
 needs_piper = pytest.mark.skipif(
     not available(),

@@ -14,13 +14,12 @@ import av
 import numpy as np
 import pytest
 
-from backlot.camera import plan_shots
 from backlot.camera.formats import camera_at
 from backlot.camera.framing import intrinsics, look_at
 from backlot.camera.models import ShotPlan
+from backlot.camera.stage import plan_shots
 from backlot.config import ProjectConfig
 from backlot.project import Project
-from backlot.render import render_film, shot_jobs
 from backlot.render import take as take_module
 from backlot.render.encode import PASS_FILES, TakeWriter, read_pass
 from backlot.render.gl import DEPTH_SCALE_M, Renderer
@@ -28,6 +27,7 @@ from backlot.render.models import RenderConfig, ScratchDialogue, Takes
 from backlot.render.openpose import OPENPOSE_ORDER
 from backlot.render.pose import pose_state, rig_of
 from backlot.render.scene import scene_geometry, scene_lighting
+from backlot.render.stage import render_film, shot_jobs
 from backlot.render.take import render_take
 from backlot.stage import Runtime
 from tests.camera.night_run import night_run

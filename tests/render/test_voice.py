@@ -12,7 +12,8 @@ from pydantic import ValidationError
 
 from backlot.errors import BacklotError
 from backlot.render import voice as voice_module
-from backlot.render.voice import SAMPLE_RATE, Speech, VoiceSpec, speak, voice_for, wav_bytes
+from backlot.render.models import VoiceSpec
+from backlot.render.voice import SAMPLE_RATE, Speech, speak, voice_for, wav_bytes
 from backlot.world.models import CharacterAsset
 from tests.camera.night_run import night_run
 from tests.conftest import needs_espeak

@@ -3,7 +3,7 @@
 A shot's camera is chosen from candidates, in order of preference: the idiom's angle off
 the subject's facing, then the mirror angle, then wider angles on both sides; for each, the
 shot's lens, or a shorter one where the longer would leave the set. The planner
-(`camera/__init__.py`) takes the first candidate that keeps every rule (`camera/rules.py`).
+(`camera/stage.py`) takes the first candidate that keeps every rule (`camera/rules.py`).
 
 Moves, as a crew would rig them: a dolly in starts two sizes wider, a dolly out ends two
 sizes wider; a pan turns on a fixed head; a truck runs beside the subject (profile), a

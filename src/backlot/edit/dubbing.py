@@ -26,7 +26,8 @@ from backlot.edit.models import DubbedLine
 from backlot.edit.visemes import viseme_json, visemes
 from backlot.errors import BacklotError
 from backlot.fileio import atomic_write
-from backlot.render.voice import Speech, VoiceSpec, speak, wav_bytes
+from backlot.render.models import VoiceSpec
+from backlot.render.voice import Speech, speak, wav_bytes
 
 VERSION = "dub-espeak-ng-1"
 """Names every dubbed file: bump it when synthesis, fitting or the viseme mapping changes."""

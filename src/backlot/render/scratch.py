@@ -13,9 +13,9 @@ from pathlib import Path
 
 from backlot.camera.blocking import speeches
 from backlot.fileio import atomic_write
-from backlot.render.models import ScratchDialogue, SpokenLine
+from backlot.render.models import ScratchDialogue, SpokenLine, VoiceSpec
 from backlot.render.piper_voice import speak_piper
-from backlot.render.voice import SAMPLE_RATE, Speech, VoiceSpec, speak, voice_for, wav_bytes
+from backlot.render.voice import SAMPLE_RATE, Speech, speak, voice_for, wav_bytes
 from backlot.script.models import Screenplay
 from backlot.world.models import World
 

@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from pydantic import BaseModel, Field
 
 from backlot.errors import BacklotError
+from backlot.render.models import VoiceSpec
 
 if TYPE_CHECKING:
     from backlot.world.models import CharacterAsset
@@ -45,18 +45,6 @@ SAMPLE_RATE = 22050
 FEMALE = ("f1", "f2", "f3", "f4", "f5")
 MALE = ("m1", "m2", "m3", "m4", "m5", "m6", "m7")
 NORMAL_RATE = 175  # espeakRATE_NORMAL, words per minute
-
-
-class VoiceSpec(BaseModel):
-    """An espeak-ng voice and how it is driven: what a line's audio is made from."""
-
-    name: str = Field(
-        pattern=r"^[A-Za-z0-9_-]+(\+[A-Za-z0-9_ -]+)?$",
-        description="espeak voice + variant: 'en-us+m3'.",
-    )
-    rate_wpm: int = Field(ge=80, le=450, description="espeakRATE, words per minute.")
-    pitch: int = Field(ge=0, le=100, description="espeakPITCH; 50 is the voice's own.")
-    language: str = Field(default="en-us", description="What the voice speaks; `name` says it too.")
 
 
 def voice_for(character: CharacterAsset) -> VoiceSpec:
