@@ -134,6 +134,19 @@ def test_breakdown_json_interface_names() -> None:
     assert {"verb", "characters", "line"} <= set(action)
 
 
+@pytest.mark.parametrize(
+    ("action", "synopsis"),
+    [
+        ("Young Dr. Bennett checks the chart. He frowns.", "Young Dr. Bennett checks the chart."),
+        ("MRS. SMITH (60s) waits!  The bus is late.", "MRS. SMITH (60s) waits!"),
+        ("Rain. More rain.", "Rain."),
+    ],
+)
+def test_synopsis_is_the_first_sentence_past_a_title(action: str, synopsis: str) -> None:
+    breakdown = analyze(parse_fountain(f"INT. WARD - DAY\n\n{action}\n"), BreakdownConfig())
+    assert breakdown.scenes[0].synopsis == synopsis
+
+
 def test_same_script_same_breakdown() -> None:
     screenplay, first = breakdown_of(EXAMPLE)
     again = analyze(screenplay, BreakdownConfig())

@@ -225,6 +225,35 @@ def test_report_draws_an_svg_per_chart(breakdown: Breakdown) -> None:
     assert ">climax</text>" in html
 
 
+def test_crowded_beats_keep_their_markers_and_names_never_overlap(breakdown: Breakdown) -> None:
+    """Forty beats on forty scenes: each keeps its marker and tooltip; the names that are
+    drawn share no space in their row, the first beat and the highest among them."""
+    scenes = [scene(str(i), f"EXT. ROAD {i} - DAY", 8, 0.3, [], []) for i in range(1, 41)]
+    beats = [
+        Beat(name=f"chase at road number {i}", scene=str(i), line=i, tension=0.3 + i / 100)
+        for i in range(1, 41)
+    ]
+    html = render_report(breakdown.model_copy(update={"scenes": scenes, "beats": beats}))
+    chart = html[: html.index('aria-label="Pages per set"')]
+    assert chart.count('r="5.5"') == 40 and chart.count("<title>chase at road") == 40
+    drawn = re.findall(
+        r'<text x="([\d.]+)" y="(\d+)" text-anchor="(\w+)" style="fill:[^"]*;font-weight:600">'
+        r"([^<]+)</text>",
+        chart,
+    )
+    names = {name for *_, name in drawn}
+    assert {"chase at road number 1", "chase at road number 40"} <= names
+    assert 3 <= len(drawn) < 40
+    rows: dict[str, list[tuple[float, float]]] = {}
+    for x, y, anchor, name in drawn:
+        # About the mean width of a 12 px semibold character in these names.
+        width = len(name) * 6.5
+        start = float(x) - {"start": 0, "middle": width / 2, "end": width}[anchor]
+        for a, b in rows.get(y, []):
+            assert start + width <= a or start >= b
+        rows.setdefault(y, []).append((start, start + width))
+
+
 def test_report_stripboard_is_in_day_order_with_day_breaks(breakdown: Breakdown) -> None:
     html = render_report(breakdown)
     strips = re.findall(r'<a class="strip ([a-z-]+)" href="#scene-(\w+)"', html)

@@ -157,6 +157,7 @@ def test_what_is_not_a_breakaway(action: str) -> None:
         ("We hear a RUMBLE, like a train coming.", C.VEHICLES, "train"),  # a simile
         ("Maya pulls up his pant legs.", C.VEHICLES, "car"),  # an object: no driving
         ("Maya pulls out of the hug.", C.VEHICLES, "car"),
+        ("We TILT UP from the road to the sky.", C.MECHANICAL_EFFECTS, "tilt"),  # the camera
     ],
 )
 def test_what_is_not_on_the_set(action: str, category: Category, name: str) -> None:

@@ -352,22 +352,75 @@ def _tension_chart(breakdown: Breakdown) -> str:
             )
     index = {scene.number: i for i, scene in enumerate(scenes)}
     beats = [b for b in breakdown.beats if b.scene in index]
+    rows = _label_rows(
+        [(x(index[b.scene]), _clip(b.name, 40)) for b in beats],
+        [b.tension for b in beats],
+        lo=left,
+        hi=width - right,
+    )
     for k, beat in enumerate(beats):
         bx, by = x(index[beat.scene]), y(beat.tension)
-        # Alternate two label rows so neighbouring beats' names do not collide.
-        ly = 16 if k % 2 == 0 else 34
-        anchor = "start" if bx < left + 80 else "end" if bx > width - right - 80 else "middle"
+        row = rows.get(k)
+        label = ""
+        if row is not None:
+            ly = _LABEL_ROWS[row]
+            anchor, _, _ = _label_extent(bx, _clip(beat.name, 40), left, width - right)
+            label = (
+                f'<line x1="{_f(bx)}" x2="{_f(bx)}" y1="{ly + 4}" y2="{_f(by)}" '
+                f'stroke="{_BEAT}" stroke-dasharray="3 3"/>'
+                f'<text x="{_f(bx)}" y="{ly}" text-anchor="{anchor}" '
+                f'style="fill:{_BEAT};font-weight:600">{escape(_clip(beat.name, 40))}</text>'
+            )
         body.append(
             f"<g><title>{escape(beat.name)}: scene {escape(beat.scene)}, line {beat.line}, "
-            f"tension {beat.tension:.2f}</title>"
-            f'<line x1="{_f(bx)}" x2="{_f(bx)}" y1="{ly + 4}" y2="{_f(by)}" stroke="{_BEAT}" '
-            'stroke-dasharray="3 3"/>'
+            f"tension {beat.tension:.2f}</title>{label}"
             f'<circle cx="{_f(bx)}" cy="{_f(by)}" r="5.5" fill="#fff" stroke="{_BEAT}" '
-            'stroke-width="2"/>'
-            f'<text x="{_f(bx)}" y="{ly}" text-anchor="{anchor}" '
-            f'style="fill:{_BEAT};font-weight:600">{escape(_clip(beat.name, 40))}</text></g>'
+            'stroke-width="2"/></g>'
         )
     return _svg(width, height, "Tension over scenes", body)
+
+
+# Baselines of the beat-name rows above the tension curve, and the width a character of
+# their 12 px semibold text takes at most, for placing names without overlap.
+_LABEL_ROWS = (14, 30, 46)
+_CHAR_W = 7.0
+
+
+def _label_extent(bx: float, text: str, lo: float, hi: float) -> tuple[str, float, float]:
+    """The anchor of a beat's name at x `bx`, and the span it covers, kept inside lo..hi."""
+    w = len(text) * _CHAR_W
+    if bx - w / 2 < lo:
+        return "start", bx, bx + w
+    if bx + w / 2 > hi:
+        return "end", bx - w, bx
+    return "middle", bx - w / 2, bx + w / 2
+
+
+def _label_rows(
+    labels: list[tuple[float, str]], tension: list[float], lo: float, hi: float
+) -> dict[int, int]:
+    """A row for each beat name that fits beside the others: the first beat (the inciting
+    incident, where there is one), then the highest. A beat left without a row keeps its
+    marker, and its name in the marker's tooltip. A name's leader line runs down through
+    the rows below it, so no name there may cover it."""
+    spans: list[list[tuple[float, float]]] = [[] for _ in _LABEL_ROWS]
+    leaders: list[list[float]] = [[] for _ in _LABEL_ROWS]
+    rows: dict[int, int] = {}
+    for k in sorted(range(len(labels)), key=lambda k: (k > 0, -tension[k])):
+        bx = labels[k][0]
+        _, a, b = _label_extent(*labels[k], lo, hi)
+        for row in range(len(_LABEL_ROWS)):
+            clear = (
+                all(b + 8 <= s or a >= e + 8 for s, e in spans[row])
+                and all(not s - 4 <= bx <= e + 4 for lower in spans[row + 1 :] for s, e in lower)
+                and all(not a - 4 <= x <= b + 4 for upper in leaders[:row] for x in upper)
+            )
+            if clear:
+                spans[row].append((a, b))
+                leaders[row].append(bx)
+                rows[k] = row
+                break
+    return rows
 
 
 def _split_chart(scenes: list[SceneBreakdown]) -> str:

@@ -612,6 +612,13 @@ def _tag_match(
     evidence = text[first.start : last.end]
     line = _line_of(element, first.start)
     before = tokens[match.first - 1].lower if match.first else ""
+    # "We TILT UP", "we pan to the door": the camera moving, nothing on the set.
+    if (
+        before == "we"
+        and match.first == match.last
+        and verb_base(last.lower) in lexicon.film_camera_verbs
+    ):
+        return
     # A bare plural after a verb or a preposition is a thing ("counts banknotes", "sets
     # them on coasters"); after a noun it is more likely a verb itself ("rain hammers").
     plural = singular(last.lower) != last.lower and (
