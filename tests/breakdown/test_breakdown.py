@@ -203,7 +203,7 @@ def test_quality_against_hand_annotations() -> None:
         "cast": 0.93,
         "vehicles": 0.85,
         "weapons": 0.87,
-        "weather": 0.77,
+        "weather": 0.8,
         "props": 0.8,
         "sound": 0.96,
         "special_effects": 0.83,

@@ -154,6 +154,7 @@ def test_what_is_not_a_breakaway(action: str) -> None:
         ("Over the sound of rain, a phone RINGS.", C.SPECIAL_EFFECTS, "rain"),  # heard only
         ("The cobwebs are heavy from the rain.", C.SPECIAL_EFFECTS, "rain"),  # rain past
         ("The cobwebs are heavy from the rain.", C.WEATHER, "rain"),
+        ("The storm has passed. Gulls wheel overhead.", C.WEATHER, "storm"),  # over
         ("We hear a RUMBLE, like a train coming.", C.VEHICLES, "train"),  # a simile
         ("Maya pulls up his pant legs.", C.VEHICLES, "car"),  # an object: no driving
         ("Maya pulls out of the hug.", C.VEHICLES, "car"),

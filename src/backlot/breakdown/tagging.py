@@ -73,6 +73,9 @@ LOCATIVES = frozenset("on onto into in from under beneath among inside".split())
 EVENTS = frozenset({C.SOUND, C.SPECIAL_EFFECTS})
 # Weather that may be past, the cause of a state: "heavy from the rain".
 WET = frozenset({C.SPECIAL_EFFECTS, C.WEATHER})
+# Weather over by now: "the storm has passed".
+AUXILIARIES = frozenset({"has", "had", "is", "was"})
+WEATHER_ENDS = frozenset({"passed", "over", "stopped", "ended", "cleared", "lifted", "gone"})
 # Particles of phrasal verbs: "putting on", "picking up".
 PARTICLES = frozenset("on up out off down".split())
 VOICES = frozenset({"voice", "whisper"})
@@ -655,7 +658,12 @@ def _tag_match(
     if back and back[-1] in DETERMINERS:
         back = back[:-1]
     heard = len(back) >= 2 and back[-1] == "of" and back[-2] in SOUND_NOUNS
-    caused = bool(back) and back[-1] == "from" and C.WEATHER in match.categories
+    ahead = [t.lower for t in tokens[match.last + 1 : match.last + 3]]
+    caused = C.WEATHER in match.categories and (
+        (bool(back) and back[-1] == "from")
+        # "The storm has passed", "the rain had stopped": weather that is over.
+        or (len(ahead) == 2 and ahead[0] in AUXILIARIES and ahead[1] in WEATHER_ENDS)
+    )
     # A simile names no thing on the set: "a RUMBLE, like a train coming".
     simile = bool(back) and back[-1] == "like" and not shouted
     # A word with a determiner right after it is a verb: "RINGS THE DOORBELL", "ties his
