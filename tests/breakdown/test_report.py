@@ -275,6 +275,18 @@ def test_report_has_the_day_out_of_days_with_totals(breakdown: Breakdown) -> Non
     assert re.findall(r"<td>(\d+)</td>", working) == ["2", "1"]
 
 
+def test_a_voice_never_on_set_is_named_under_the_day_out_of_days(breakdown: Breakdown) -> None:
+    rows = breakdown.day_out_of_days.rows | {"DISPATCH": ["", ""]}
+    voiced = breakdown.model_copy(
+        update={"day_out_of_days": breakdown.day_out_of_days.model_copy(update={"rows": rows})}
+    )
+    html = render_report(voiced)
+    dood = html[html.index('<table class="dood">') :]
+    assert '<th class="name">DISPATCH</th>' not in dood
+    assert "Voice only, no day on set: DISPATCH." in dood
+    assert '<th class="name">ANNA</th>' in dood
+
+
 def test_report_escapes_hostile_script_text(breakdown: Breakdown) -> None:
     first = breakdown.scenes[0]
     first.heading = f"INT. DINER {HOSTILE} - DAY"

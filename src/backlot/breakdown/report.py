@@ -645,7 +645,11 @@ def _dood(breakdown: Breakdown) -> str:
     )
     total_heads = "".join(f"<th>{name}</th>" for name, _ in _DOOD_TOTALS)
     body = []
-    for name, codes in dood.rows.items():
+    # A voice never on set (a radio dispatcher, a narrator) has no day to schedule: it is
+    # recorded apart, and named under the table instead of as an empty row.
+    rows = {name: codes for name, codes in dood.rows.items() if any(codes)}
+    voices = [name for name, codes in dood.rows.items() if not any(codes)]
+    for name, codes in rows.items():
         cells = "".join(
             f'<td class="{"work" if c in WORK_CODES else _CODE_CLASS.get(c, "")}">{escape(c)}</td>'
             if c
@@ -661,8 +665,13 @@ def _dood(breakdown: Breakdown) -> str:
             f'{cells}{totals}<td class="total">{sum(bool(c) for c in codes)}</td></tr>'
         )
     working = "".join(
-        f"<td>{sum(codes[i] in WORK_CODES for codes in dood.rows.values())}</td>"
+        f"<td>{sum(codes[i] in WORK_CODES for codes in rows.values())}</td>"
         for i in range(len(dood.days))
+    )
+    heard = (
+        f'<p class="note">Voice only, no day on set: {escape(", ".join(voices))}.</p>'
+        if voices
+        else ""
     )
     return (
         '<h2 id="dood" class="page">Day out of days</h2>'
@@ -671,7 +680,7 @@ def _dood(breakdown: Breakdown) -> str:
         '<div class="dood-wrap"><table class="dood"><thead><tr><th>#</th><th class="name">Cast</th>'
         f"{day_heads}{total_heads}<th>Total</th></tr></thead><tbody>{''.join(body)}</tbody>"
         f'<tfoot><tr><th></th><th class="name">Cast working</th>{working}'
-        f'<td colspan="{len(_DOOD_TOTALS) + 1}"></td></tr></tfoot></table></div>'
+        f'<td colspan="{len(_DOOD_TOTALS) + 1}"></td></tr></tfoot></table></div>{heard}'
     )
 
 
