@@ -196,11 +196,11 @@ def test_quality_against_hand_annotations() -> None:
     assert result.scenes >= (98 if shared_root() else 8)
     assert result.heading_errors == []
     assert result.speaking_cast.recall == 1.0
-    assert result.speaking_cast.precision >= 0.94
+    assert result.speaking_cast.precision >= 0.98
     # Issue 4's goal is ≥ 0.8 for props, vehicles, wardrobe, sound and special effects;
     # on the 98 scenes (the fourth round folded in) all five reach it today.
     floors = {
-        "cast": 0.93,
+        "cast": 0.94,
         "vehicles": 0.85,
         "weapons": 0.87,
         "weather": 0.8,
@@ -220,10 +220,18 @@ def test_the_two_held_out_annotations_agree() -> None:
     here = Path(__file__).parent
     first, second = (sorted((here / d).glob("*.toml")) for d in ("heldout", "heldout_b"))
     result = agreement(first, second)
-    assert result.scenes == 49
+    assert result.scenes == 74  # 49, and 25 more of the fifth round
     assert result.categories["cast"].f1 >= 0.95
-    for category in ("props", "vehicles", "wardrobe", "sound", "special_effects"):
-        assert result.categories[category].f1 >= 0.75, (category, result.categories[category])
+    # Today's agreement, a little under: effects are where two people differ most.
+    floors = {
+        "props": 0.85,
+        "vehicles": 0.95,
+        "wardrobe": 0.8,
+        "sound": 0.85,
+        "special_effects": 0.7,
+    }
+    for category, floor in floors.items():
+        assert result.categories[category].f1 >= floor, (category, result.categories[category])
     # Annotators that agree with themselves: every list scored against itself is perfect.
     self_agreement = agreement(first, first)
     assert all(s.false_pos == s.false_neg == 0 for s in self_agreement.categories.values())

@@ -105,6 +105,17 @@ def test_cast_ids_by_scenes_then_lines_then_first_appearance(small: Screenplay) 
     assert (carl.scenes, carl.lines, carl.first_scene) == (["2", "3"], 1, "2")
 
 
+def test_a_joint_cue_is_a_line_for_each_and_a_crowd_is_no_cast_member() -> None:
+    screenplay = parse_fountain(
+        "INT. HALL - DAY\n\nANNA\nHi.\n\nBEN\nHi.\n\nANNA AND BEN\nTogether now.\n\n"
+        "THE CROWD\nHooray!\n"
+    )
+    members = {m.name: m for m in cast_members(screenplay, {"1": ["ANNA", "BEN"]})}
+    assert set(members) == {"ANNA", "BEN"}
+    assert (members["ANNA"].lines, members["ANNA"].words) == (2, 3)
+    assert (members["BEN"].lines, members["BEN"].words) == (2, 3)
+
+
 def test_ties_go_to_who_appears_first() -> None:
     screenplay = parse_fountain("INT. A - DAY\n\nED\nHi.\n\nINT. B - DAY\n\nDORA\nHi.\n")
     # One scene and one speech each: ED is on screen first, so ED is 1 although DORA < ED.

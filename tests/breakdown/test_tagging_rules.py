@@ -283,6 +283,35 @@ def test_voices_and_devices_are_not_cast() -> None:
     assert cast == {"MAYA"}
 
 
+def test_who_a_cue_puts_on_the_set() -> None:
+    found = tags(
+        "Maya and Will wait. The MESSAGE MACHINE clicks on.",
+        dialogue=(
+            "MAYA\nNow.\n\nWILL\nYes.\n\nMAYA AND WILL\nTogether!\n\n"
+            "MESSAGE MACHINE\nYou have one message.\n\nTHE CROWD\nHooray!\n\n"
+            "EDWARD (O.S., PRELAP)\nWhich one?\n"
+        ),
+    )
+    assert {name for category, name in found if category == C.CAST.value} == {"MAYA", "WILL"}
+    assert (C.EXTRAS.value, "crowd") in found
+
+
+def test_a_voice_heard_then_intercut_is_cast() -> None:
+    found = tags(
+        "Will hears voices from the bedroom.",
+        dialogue="JOSEPHINE (O.S.)\nThirsty?\n\nINTERCUT HALLWAY / BEDROOM\n\nJOSEPHINE\nHere.\n",
+    )
+    assert {name for category, name in found if category == C.CAST.value} >= {"JOSEPHINE"}
+
+
+def test_a_name_whose_voice_begins_is_not_cast() -> None:
+    found = tags(
+        "Maya smiles. Edward's VOICE begins as a memory...",
+        dialogue="MAYA\nListen.\n\nEDWARD (V.O.)\nAfter the war...\n",
+    )
+    assert {name for category, name in found if category == C.CAST.value} == {"MAYA"}
+
+
 def test_a_role_cue_unmasked_is_not_a_second_cast_member() -> None:
     found = tags(
         "A man in a mask steps up.",

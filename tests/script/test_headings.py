@@ -42,6 +42,8 @@ from backlot.script.headings import _PARTS, Heading, dash_parts, split_heading
         ("INT. FLAT, LATER THAT EVENING", Heading("INT", "FLAT", None, "EVENING")),
         ("EXT. DOCK - ONE NIGHT", Heading("EXT", "DOCK", None, "NIGHT")),
         ("EXT. DOCK - LATER THAT DAY", Heading("EXT", "DOCK", None, "DAY")),
+        ("INT.  HOSPITAL ROOM - PRE-DAWN", Heading("INT", "HOSPITAL ROOM", None, "DAWN")),
+        ("INT. KITCHEN - PRESENT DAY", Heading("INT", "KITCHEN", None, "DAY")),
     ],
 )
 def test_split_heading(heading: str, expected: Heading) -> None:

@@ -15,7 +15,7 @@ from backlot.breakdown.report import render_report
 from backlot.breakdown.schedule import build_schedule, day_out_of_days
 from backlot.breakdown.sheets import breakdown_csv, stripboard_csv
 from backlot.breakdown.stats import cast_members, day_night, set_summaries
-from backlot.breakdown.tagging import CastIndex, VehicleIndex, tag_scene
+from backlot.breakdown.tagging import CastIndex, VehicleIndex, cue_speakers, tag_scene
 from backlot.breakdown.tension import name_beats, scene_emotion, tension_curve
 from backlot.fileio import atomic_write
 from backlot.script.models import ElementType, Scene, Screenplay
@@ -54,7 +54,9 @@ def analyze(
 ) -> Breakdown:
     """Break the script down; with `llm`, merge a language model's tags into the rules'."""
     lexicon = load_lexicon()
-    cast = CastIndex.from_names([c.name for c in screenplay.characters])
+    cues = [c.name for c in screenplay.characters]
+    # The cast is who speaks the cues: no crowd, and both of "EDWARD AND WILL".
+    cast = CastIndex.from_names(list(dict.fromkeys(s for c in cues for s in cue_speakers(c, cues))))
     vehicles = VehicleIndex.of(screenplay.scenes, lexicon)
     rows: list[SceneBreakdown] = []
     scene_actions = []

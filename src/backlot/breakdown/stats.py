@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from backlot.breakdown.models import CastMember, SceneBreakdown, SetSummary
+from backlot.breakdown.tagging import cue_speakers
 from backlot.script.assemble import split_cue
 from backlot.script.headings import normalize_time_of_day
 from backlot.script.models import ElementType, Screenplay
@@ -91,20 +92,23 @@ def cast_members(screenplay: Screenplay, scene_cast: dict[str, list[str]]) -> li
         for name in names:
             part(name)
 
-    speaker: _Part | None = None
+    cues = [c.name for c in screenplay.characters]
+    speakers: list[_Part] = []
     for element in screenplay.elements:
         kind = element.type
         if kind is ElementType.CHARACTER:
             name = split_cue(element.text)[0]
-            speaker = part(name) if name else None
-            if speaker is not None:
+            # A crowd's line is no cast member's; "EDWARD AND WILL" is a line for each.
+            speakers = [part(n) for n in cue_speakers(name, cues)] if name else []
+            for speaker in speakers:
                 speaker.lines += 1
                 speaker.seen_at(element.line)
-        elif kind is ElementType.DIALOGUE and speaker is not None:
+        elif kind is ElementType.DIALOGUE:
             spoken = _INLINE_PARENTHETICAL.sub(" ", element.text)
-            speaker.words += len(_WORD.findall(spoken))
+            for speaker in speakers:
+                speaker.words += len(_WORD.findall(spoken))
         elif kind not in _INSIDE_SPEECH:
-            speaker = None
+            speakers = []
 
     never = float("inf")
     ranked = sorted(

@@ -11,7 +11,7 @@ Sources, in the order a breakdown artist reads them:
 from __future__ import annotations
 
 import re
-from collections.abc import Set
+from collections.abc import Collection, Set
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -201,8 +201,27 @@ def _same_item(general: str, specific: str, category: Category) -> bool:
 GROUP_CUES = frozenset({"VARIOUS", "ALL", "EVERYONE", "CROWD", "TOGETHER", "OTHERS"})
 # A speaker heard through a device is not on the set: the cue names the device, or the
 # extension says how the voice arrives (V.O., ON PHONE, FILTERED…). Off-screen (O.S.) is.
-_REMOTE_NAMES = re.compile(r"\b(?:VOICE|INTERCOM|RADIO|SPEAKER|TV|TELEVISION|P\.?A\.?|RECORDING)\b")
-_REMOTE_EXTENSIONS = re.compile(r"V\.?\s*O\.?|PHONE|FILTERED|RADIO|\bTV\b|SPEAKER|RECORD")
+_REMOTE_NAMES = re.compile(
+    r"\b(?:VOICE|INTERCOM|RADIO|SPEAKER|TV|TELEVISION|P\.?A\.?|RECORDING"
+    r"|(?:MESSAGE|ANSWERING) MACHINE)\b"
+)
+# PRELAP: the line is heard over this scene from the next one.
+_REMOTE_EXTENSIONS = re.compile(r"V\.?\s*O\.?|PHONE|FILTERED|RADIO|\bTV\b|SPEAKER|RECORD|PRE-?LAP")
+
+
+_JOINT_CUE = re.compile(r"\s+(?:AND|&)\s+")
+
+
+def cue_speakers(name: str, names: Collection[str]) -> list[str]:
+    """The cast members who speak a cue (its name, as `split_cue` gives it), among the
+    script's cue `names`: none for a crowd ("THE CROWD", "ALL"), both for "EDWARD AND
+    WILL" where each has cues of his own, and otherwise the one the cue names."""
+    if name.removeprefix("THE ").split()[0] in GROUP_CUES:
+        return []
+    parts = _JOINT_CUE.split(name)
+    if len(parts) > 1 and all(part in names for part in parts):
+        return parts
+    return [name]
 
 
 def on_set(name: str, extension: str | None) -> bool:
@@ -213,6 +232,7 @@ def on_set(name: str, extension: str | None) -> bool:
 
 
 _VOICE = re.compile(r"\bvoices?\b", re.IGNORECASE)
+_POSSESSED_VOICE = re.compile(r"['’]s\s+voice\b", re.IGNORECASE)
 _REVEAL = re.compile(
     r"\b((?:the |a )?\w+) (?:is|was) (?:none other than|revealed to be|really)\b", re.IGNORECASE
 )
@@ -227,6 +247,9 @@ def _not_on_set(scene: Scene) -> set[str]:
     seen: set[str] = set()
     action = ""
     for element in scene.elements[1:]:
+        if element.text.upper().startswith("INTERCUT"):
+            # "INTERCUT HALLWAY / BEDROOM": the voices heard so far are now seen too.
+            heard.clear()
         if element.type is ElementType.ACTION:
             action = element.text
         elif element.type is ElementType.CHARACTER:
@@ -376,10 +399,12 @@ def tag_scene(
         kind = element.type
         if kind is ElementType.CHARACTER:
             name, extension = split_cue(element.text)
-            if name.split()[0] in GROUP_CUES:
-                found.add(C.EXTRAS, name.lower(), element.line, element.text)
+            speakers = cue_speakers(name, cast.names)
+            if not speakers:
+                found.add(C.EXTRAS, name.removeprefix("THE ").lower(), element.line, element.text)
             elif on_set(name, extension) and name not in offstage:
-                found.add(C.CAST, name, element.line, element.text)
+                for speaker in speakers:
+                    found.add(C.CAST, speaker, element.line, element.text)
         elif kind is ElementType.ACTION:
             _tag_vehicle_names(element, vehicles, found)
             _tag_prose(element, words[k], cast, lexicon, found, caps=True, armed=armed)
@@ -486,7 +511,9 @@ def _tag_prose(
             ):
                 last += 1
             evidence = text[tokens[first].start : tokens[last].end]
-            if on_set(name, None):  # "The INTERCOM on the phone buzzes" is not a person
+            # "The INTERCOM on the phone buzzes" is not a person; "Edward's VOICE begins"
+            # is Edward heard, not seen.
+            if on_set(name, None) and not _POSSESSED_VOICE.match(text, tokens[last].end):
                 found.add(C.CAST, name, _line_of(element, tokens[first].start), evidence)
             taken.update(range(first, last + 1))
             i = last + 1

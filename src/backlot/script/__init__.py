@@ -29,4 +29,4 @@ def run(path: Path, config: ProjectConfig) -> Screenplay:
     return screenplay.model_copy(update={"source": path.name, "warnings": warnings})
 
 
-STAGE = Stage(name="screenplay", version="3", model=Screenplay, run=run)
+STAGE = Stage(name="screenplay", version="4", model=Screenplay, run=run)

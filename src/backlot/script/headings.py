@@ -22,6 +22,7 @@ _PARTS = re.compile(r"\s+[-–—]+(?:\s+|$)|^[-–—]+\s+")
 TIME_OF_DAY: dict[str, str] = {
     "DAY": "DAY",
     "DAYTIME": "DAY",
+    "PRESENT DAY": "DAY",  # the era and the light at once: "KITCHEN - PRESENT DAY"
     "NIGHT": "NIGHT",
     "NIGHTTIME": "NIGHT",
     "LATE NIGHT": "NIGHT",
@@ -35,6 +36,9 @@ TIME_OF_DAY: dict[str, str] = {
     "LATE AFTERNOON": "AFTERNOON",
     "EVENING": "EVENING",
     "DAWN": "DAWN",
+    "PRE DAWN": "DAWN",
+    "PREDAWN": "DAWN",
+    "BEFORE DAWN": "DAWN",
     "SUNRISE": "DAWN",
     "FIRST LIGHT": "DAWN",
     "DUSK": "DUSK",
