@@ -19,14 +19,23 @@ def test_stage_names_are_the_build_order() -> None:
     assert tuple(stage.name for stage in stages()) == STAGE_NAMES
 
 
-def test_the_cli_loads_no_later_stage_until_one_runs() -> None:
-    """`backlot breakdown` and `--help` do not wait for USD, numpy, OTIO or the renderer."""
-    heavy = ("pxr", "numpy", "opentimelineio", "moderngl", "av", "pygltflib")
-    probe = f"import sys, backlot.cli; print([m for m in {heavy!r} if m in sys.modules])"
+def test_the_breakdown_command_loads_no_later_stage(tmp_path: Path) -> None:
+    """`backlot breakdown` does not wait for USD, OTIO, the renderer or the later stages."""
+    heavy = ("pxr", "opentimelineio", "moderngl", "av", "pygltflib")
+    heavy += tuple(f"backlot.{stage}.stage" for stage in ("world", "camera", "render", "edit"))
+    script = Path(__file__).parent.parent / "examples" / "night_run" / "script.fountain"
+    probe = (
+        "import sys\n"
+        "from backlot.cli import main\n"
+        f"sys.argv = ['backlot', 'breakdown', {str(script)!r}, '-o', {str(tmp_path)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print([m for m in {heavy!r} if m in sys.modules])\n"
+    )
     loaded = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
-    assert loaded.strip() == "[]"
+    assert (tmp_path / "breakdown.json").is_file()
+    assert loaded.strip().splitlines()[-1] == "[]"
 
 
 def test_second_build_runs_no_stage(film: Path) -> None:

@@ -30,6 +30,24 @@ def test_fdx_scene_number_cannot_name_a_path(tmp_path: Path) -> None:
     assert outside == [script]
 
 
+FDX_NAMELESS_CUE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<FinalDraft DocumentType="Script" Version="5"><Content>
+<Paragraph Type="Scene Heading"><Text>INT. HOUSE - DAY</Text></Paragraph>
+<Paragraph Type="Character"><Text>(V.O.)</Text></Paragraph>
+<Paragraph Type="Dialogue"><Text>Who said that?</Text></Paragraph>
+</Content></FinalDraft>
+"""
+
+
+def test_a_cue_without_a_name_is_no_speaker(tmp_path: Path) -> None:
+    script = tmp_path / "s.fdx"
+    script.write_bytes(FDX_NAMELESS_CUE)
+    result = backlot("breakdown", script)
+    assert result.returncode == 0, result.stderr
+    data = json.loads((tmp_path / "build" / "breakdown.json").read_text())
+    assert data["cast"] == [] and data["scenes"][0]["cast"] == []
+
+
 def test_repeated_scene_numbers_stay_distinct(tmp_path: Path) -> None:
     text = (
         "INT. KITCHEN - DAY #1#\n\nBOB cooks.\n\nEXT. STREET - NIGHT #1#\n\nALICE waits.\n\n"

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["STAGE", "Breakdown", "BreakdownConfig", "analyze"]
 
 # A sentence ends at . ! or ?, but not at the period of a title before a name ("Dr. Bennett").
-_TITLE_STOPS = ("Mr", "Mrs", "Ms", "Dr", "St", "Jr", "Sr", "Prof", "Lt", "Sgt", "Capt", "Rev")
+_TITLE_STOPS = ("Mr", "Mrs", "Ms", "Dr", "Jr", "Sr", "Prof", "Lt", "Sgt", "Capt", "Rev")
 _FIRST_SENTENCE = re.compile(
     r"^\s*(.+?(?:[!?]|" + "".join(rf"(?<!\b{t})" for t in _TITLE_STOPS) + r"\.))(?:\s|$)",
     re.DOTALL | re.IGNORECASE,

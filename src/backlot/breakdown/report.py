@@ -352,24 +352,24 @@ def _tension_chart(breakdown: Breakdown) -> str:
             )
     index = {scene.number: i for i, scene in enumerate(scenes)}
     beats = [b for b in breakdown.beats if b.scene in index]
+    names = [_clip(b.name, 40) for b in beats]
     rows = _label_rows(
-        [(x(index[b.scene]), _clip(b.name, 40)) for b in beats],
+        [(x(index[b.scene]), name) for b, name in zip(beats, names, strict=True)],
         [b.tension for b in beats],
         lo=left,
         hi=width - right,
     )
     for k, beat in enumerate(beats):
         bx, by = x(index[beat.scene]), y(beat.tension)
-        row = rows.get(k)
         label = ""
-        if row is not None:
-            ly = _LABEL_ROWS[row]
-            anchor, _, _ = _label_extent(bx, _clip(beat.name, 40), left, width - right)
+        if k in rows:
+            ly = _LABEL_ROWS[rows[k]]
+            anchor, _, _ = _label_extent(bx, names[k], left, width - right)
             label = (
                 f'<line x1="{_f(bx)}" x2="{_f(bx)}" y1="{ly + 4}" y2="{_f(by)}" '
                 f'stroke="{_BEAT}" stroke-dasharray="3 3"/>'
                 f'<text x="{_f(bx)}" y="{ly}" text-anchor="{anchor}" '
-                f'style="fill:{_BEAT};font-weight:600">{escape(_clip(beat.name, 40))}</text>'
+                f'style="fill:{_BEAT};font-weight:600">{escape(names[k])}</text>'
             )
         body.append(
             f"<g><title>{escape(beat.name)}: scene {escape(beat.scene)}, line {beat.line}, "
@@ -647,8 +647,8 @@ def _dood(breakdown: Breakdown) -> str:
     body = []
     # A voice never on set (a radio dispatcher, a narrator) has no day to schedule: it is
     # recorded apart, and named under the table instead of as an empty row.
-    rows = {name: codes for name, codes in dood.rows.items() if any(codes)}
-    voices = [name for name, codes in dood.rows.items() if not any(codes)]
+    rows = {name: codes for name, codes in dood.rows.items() if any(codes) or not dood.days}
+    voices = [name for name in dood.rows if name not in rows]
     for name, codes in rows.items():
         cells = "".join(
             f'<td class="{"work" if c in WORK_CODES else _CODE_CLASS.get(c, "")}">{escape(c)}</td>'

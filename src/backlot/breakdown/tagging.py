@@ -215,8 +215,10 @@ _JOINT_CUE = re.compile(r"\s+(?:AND|&)\s+")
 def cue_speakers(name: str, names: Collection[str]) -> list[str]:
     """The cast members who speak a cue (its name, as `split_cue` gives it), among the
     script's cue `names`: none for a crowd ("THE CROWD", "ALL"), both for "EDWARD AND
-    WILL" where each has cues of his own, and otherwise the one the cue names."""
-    if name.removeprefix("THE ").split()[0] in GROUP_CUES:
+    WILL" where each has cues of his own, and otherwise the one the cue names. A cue with
+    no name (an FDX character paragraph that reads only "(V.O.)") has no speaker."""
+    words = name.removeprefix("THE ").split()
+    if not words or words[0] in GROUP_CUES:
         return []
     parts = _JOINT_CUE.split(name)
     if len(parts) > 1 and all(part in names for part in parts):
@@ -241,9 +243,11 @@ _REVEAL = re.compile(
 def _not_on_set(scene: Scene) -> set[str]:
     """Cues that are not a cast member on the set: speakers the action brings in as a voice
     only ("A voice booms from the intercom speaker.") — the action just before their first
-    cue speaks of a voice and does not name them — and a role cue the action unmasks ("The
-    man is none other than…" someone named in the cast)."""
+    cue speaks of a voice and does not name them, and no INTERCUT shows them afterwards —
+    and a role cue the action unmasks ("The man is none other than…" someone named in the
+    cast)."""
     heard: set[str] = set()
+    unmasked: set[str] = set()
     seen: set[str] = set()
     action = ""
     for element in scene.elements[1:]:
@@ -261,8 +265,8 @@ def _not_on_set(scene: Scene) -> set[str]:
                 heard.add(name)
         # "The man is none other than…": the cue was a disguise for someone named next.
         if element.type is ElementType.ACTION and (reveal := _REVEAL.search(element.text)):
-            heard.add(reveal.group(1).upper())
-    return heard
+            unmasked.add(reveal.group(1).upper())
+    return heard | unmasked
 
 
 # A vehicle's model after its make: capitalized words or a number ("Defender 90").
@@ -685,11 +689,20 @@ def _tag_match(
     if back and back[-1] in DETERMINERS:
         back = back[:-1]
     heard = len(back) >= 2 and back[-1] == "of" and back[-2] in SOUND_NOUNS
-    ahead = [t.lower for t in tokens[match.last + 1 : match.last + 3]]
-    caused = C.WEATHER in match.categories and (
-        (bool(back) and back[-1] == "from")
-        # "The storm has passed", "the rain had stopped": weather that is over.
-        or (len(ahead) == 2 and ahead[0] in AUXILIARIES and ahead[1] in WEATHER_ENDS)
+    ahead = tokens[match.last + 1 : match.last + 3]
+    past = (
+        C.WEATHER in match.categories
+        and (
+            (bool(back) and back[-1] == "from")
+            # "The storm has passed", "the rain had stopped": weather that is over; but "the
+            # storm is over the valley" is still there, so the clause must end at that word.
+            or (
+                len(ahead) == 2
+                and ahead[0].lower in AUXILIARIES
+                and ahead[1].lower in WEATHER_ENDS
+                and text[ahead[1].end :].lstrip()[:1] in ("", ".", ",", ";", ":", "!", "?", "-")
+            )
+        )
     )
     # A simile names no thing on the set: "a RUMBLE, like a train coming".
     simile = bool(back) and back[-1] == "like" and not shouted
@@ -708,7 +721,7 @@ def _tag_match(
             continue
         if (named_verb or modifier) and category in HELD:
             continue
-        if (category is C.SPECIAL_EFFECTS and heard) or (category in WET and caused):
+        if (category is C.SPECIAL_EFFECTS and heard) or (category in WET and past):
             continue
         if simile and category in THINGS | {C.ANIMALS}:
             continue
