@@ -363,8 +363,8 @@ def _tension_chart(breakdown: Breakdown) -> str:
         bx, by = x(index[beat.scene]), y(beat.tension)
         label = ""
         if k in rows:
-            ly = _LABEL_ROWS[rows[k]]
-            anchor, _, _ = _label_extent(bx, names[k], left, width - right)
+            row, anchor = rows[k]
+            ly = _LABEL_ROWS[row]
             label = (
                 f'<line x1="{_f(bx)}" x2="{_f(bx)}" y1="{ly + 4}" y2="{_f(by)}" '
                 f'stroke="{_BEAT}" stroke-dasharray="3 3"/>'
@@ -398,17 +398,17 @@ def _label_extent(bx: float, text: str, lo: float, hi: float) -> tuple[str, floa
 
 def _label_rows(
     labels: list[tuple[float, str]], tension: list[float], lo: float, hi: float
-) -> dict[int, int]:
-    """A row for each beat name that fits beside the others: the first beat (the inciting
-    incident, where there is one), then the highest. A beat left without a row keeps its
-    marker, and its name in the marker's tooltip. A name's leader line runs down through
-    the rows below it, so no name there may cover it."""
+) -> dict[int, tuple[int, str]]:
+    """A row and text anchor for each beat name that fits beside the others: the first beat
+    (the inciting incident, where there is one), then the highest. A beat left without a
+    row keeps its marker, and its name in the marker's tooltip. A name's leader line runs
+    down through the rows below it, so no name there may cover it."""
     spans: list[list[tuple[float, float]]] = [[] for _ in _LABEL_ROWS]
     leaders: list[list[float]] = [[] for _ in _LABEL_ROWS]
-    rows: dict[int, int] = {}
+    rows: dict[int, tuple[int, str]] = {}
     for k in sorted(range(len(labels)), key=lambda k: (k > 0, -tension[k])):
         bx = labels[k][0]
-        _, a, b = _label_extent(*labels[k], lo, hi)
+        anchor, a, b = _label_extent(*labels[k], lo, hi)
         for row in range(len(_LABEL_ROWS)):
             clear = (
                 all(b + 8 <= s or a >= e + 8 for s, e in spans[row])
@@ -418,7 +418,7 @@ def _label_rows(
             if clear:
                 spans[row].append((a, b))
                 leaders[row].append(bx)
-                rows[k] = row
+                rows[k] = (row, anchor)
                 break
     return rows
 
